@@ -1,0 +1,165 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { AppError } from './shared/errors.ts';
+
+/**
+ * The typed, frozen configuration, parsed once from the environment. Nothing else in CreatorFlow
+ * reads process.env. A missing or malformed value stops start-up with one line naming the variable.
+ */
+export type Mode = 'sandbox' | 'live';
+export type Role = 'api' | 'worker' | 'scheduler';
+export const ROLES: readonly Role[] = ['api', 'worker', 'scheduler'];
+
+export type DatabaseConfig = { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
+
+export interface Config {
+  readonly mode: Mode;
+  readonly roles: ReadonlySet<Role>;
+  readonly http: { readonly port: number; readonly host: string };
+  readonly database: DatabaseConfig;
+  readonly redisUrl: string | undefined;
+  readonly adminToken: string;
+  /** True when the token was generated at start-up (sandbox) and must be printed for the operator. */
+  readonly adminTokenGenerated: boolean;
+  readonly tiktok: {
+    readonly appKey: string | undefined;
+    readonly appSecret: string | undefined;
+    readonly apiBaseUrl: string;
+    readonly authBaseUrl: string;
+  };
+  readonly shippo: {
+    readonly apiToken: string | undefined;
+    readonly apiBaseUrl: string;
+    readonly webhookSecret: string | undefined;
+  };
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const httpUrl = (what: string) =>
+  z
+    .string()
+    .trim()
+    .refine(
+      (v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol),
+      `must be an http(s) URL for ${what}`,
+    )
+    .transform((v) => v.replace(/\/+$/, ''));
+
+const port = z
+  .string()
+  .trim()
+  .regex(/^\d+$/, 'must be a whole number from 1 to 65535')
+  .transform(Number)
+  .refine((n) => n >= 1 && n <= 65535, 'must be a whole number from 1 to 65535');
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine((v) => {
+    if (!URL.canParse(v)) return false;
+    const url = new URL(v);
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
+  }, 'must be a URL like postgres://user:password@host:5432/database');
+
+const redisUrl = z
+  .string()
+  .trim()
+  .refine(
+    (v) => URL.canParse(v) && ['redis:', 'rediss:'].includes(new URL(v).protocol),
+    'must be a URL like redis://127.0.0.1:6379',
+  );
+
+const envSchema = z.object({
+  CREATORFLOW_MODE: z.enum(['sandbox', 'live']).optional(),
+  CREATORFLOW_ROLES: z
+    .string()
+    .trim()
+    .transform((v) => v.split(',').map((r) => r.trim()))
+    .pipe(z.array(z.enum(['api', 'worker', 'scheduler'])).min(1))
+    .optional(),
+  PORT: port.optional(),
+  HOST: z.string().trim().min(1).optional(),
+  DATABASE_URL: postgresUrl.optional(),
+  CREATORFLOW_DATA_DIR: z.string().trim().min(1).optional(),
+  REDIS_URL: redisUrl.optional(),
+  CREATORFLOW_ADMIN_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').optional(),
+  TIKTOK_APP_KEY: optionalText,
+  TIKTOK_APP_SECRET: optionalText,
+  TIKTOK_API_BASE_URL: httpUrl('the TikTok Shop Open API').optional(),
+  TIKTOK_AUTH_BASE_URL: httpUrl('the TikTok Shop auth service').optional(),
+  SHIPPO_API_TOKEN: optionalText,
+  SHIPPO_API_BASE_URL: httpUrl('the Shippo API').optional(),
+  SHIPPO_WEBHOOK_SECRET: optionalText,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+});
+
+/** Parses the environment into a frozen Config, or throws CONFIG_INVALID naming the first bad variable. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  // Empty strings count as unset, as shells and .env files commonly produce them.
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''),
+  );
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? 'environment');
+    const got = typeof present[name] === 'string' ? ` (got "${truncate(present[name])}")` : '';
+    throw configError(name, `${issue?.message ?? 'is invalid'}${got}`);
+  }
+  const e = parsed.data;
+  const mode: Mode = e.CREATORFLOW_MODE ?? (e.TIKTOK_APP_KEY ? 'live' : 'sandbox');
+
+  if (mode === 'live') {
+    if (!e.CREATORFLOW_ADMIN_TOKEN) throw configError('CREATORFLOW_ADMIN_TOKEN', 'is required in live mode');
+    if (!e.TIKTOK_APP_KEY) throw configError('TIKTOK_APP_KEY', 'is required in live mode');
+    if (!e.TIKTOK_APP_SECRET) throw configError('TIKTOK_APP_SECRET', 'is required in live mode');
+  }
+
+  const config: Config = {
+    mode,
+    roles: new Set(e.CREATORFLOW_ROLES ?? ROLES),
+    http: { port: e.PORT ?? 3000, host: e.HOST ?? '127.0.0.1' },
+    database: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL }
+      : { kind: 'pglite', dataDir: e.CREATORFLOW_DATA_DIR ?? './data' },
+    redisUrl: e.REDIS_URL,
+    adminToken: e.CREATORFLOW_ADMIN_TOKEN ?? `cf_${randomBytes(18).toString('base64url')}`,
+    adminTokenGenerated: !e.CREATORFLOW_ADMIN_TOKEN,
+    tiktok: {
+      appKey: e.TIKTOK_APP_KEY,
+      appSecret: e.TIKTOK_APP_SECRET,
+      apiBaseUrl: e.TIKTOK_API_BASE_URL ?? 'https://open-api.tiktokglobalshop.com',
+      authBaseUrl: e.TIKTOK_AUTH_BASE_URL ?? 'https://auth.tiktok-shops.com',
+    },
+    shippo: {
+      apiToken: e.SHIPPO_API_TOKEN,
+      apiBaseUrl: e.SHIPPO_API_BASE_URL ?? 'https://api.goshippo.com',
+      webhookSecret: e.SHIPPO_WEBHOOK_SECRET,
+    },
+    logLevel: e.LOG_LEVEL ?? 'info',
+  };
+  return deepFreeze(config);
+}
+
+function configError(variable: string, problem: string): AppError {
+  return new AppError('CONFIG_INVALID', `${variable} ${problem}`, { details: { variable } });
+}
+
+function truncate(value: unknown): string {
+  const text = String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !(value instanceof Set)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

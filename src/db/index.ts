@@ -1,0 +1,5 @@
+export type { Database, DatabaseKind, Queryable, QueryResult } from './queryable.ts';
+export { openDatabase } from './open-database.ts';
+export { openPglite, type PgliteDatabase } from './pglite-database.ts';
+export { openPostgres } from './postgres-database.ts';
+export { isMigrated, loadMigrations, migrate, type Migration } from './migrate.ts';

@@ -1,0 +1,5 @@
+export { AppError, ERROR_CATALOGUE, describeError, isAppError, type ErrorCode } from './errors.ts';
+export { ManualClock, systemClock, type Clock } from './clock.ts';
+export { createLogger, type Logger } from './log.ts';
+export { sleep, yieldToEventLoop } from './sleep.ts';
+export { createMetrics, type Metrics } from './metrics.ts';

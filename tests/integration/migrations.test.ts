@@ -1,0 +1,87 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { isMigrated, migrate, openPostgres, type Migration } from '../../src/db/index.ts';
+import { isAppError } from '../../src/shared/errors.ts';
+import { createTestDatabase, migrations, type TestDatabase } from '../helpers/test-database.ts';
+
+let current: TestDatabase | undefined;
+afterEach(async () => {
+  await current?.drop();
+  current = undefined;
+});
+
+async function emptyDatabase(): Promise<TestDatabase> {
+  current = await createTestDatabase({ empty: true });
+  return current;
+}
+
+describe('migrations', () => {
+  it('apply every migration once, in order, with a checksum', async () => {
+    const { db } = await emptyDatabase();
+    expect(await isMigrated(db, migrations)).toBe(false);
+    const applied = await migrate(db, migrations);
+    expect(applied).toEqual(migrations.map((m) => `${String(m.version).padStart(4, '0')}_${m.name}`));
+    const { rows } = await db.query<{ version: number; checksum: string }>(
+      'SELECT version, checksum FROM schema_migrations ORDER BY version',
+    );
+    expect(rows).toEqual(migrations.map((m) => ({ version: m.version, checksum: m.checksum })));
+    expect(await isMigrated(db, migrations)).toBe(true);
+  });
+
+  it('a second run applies nothing', async () => {
+    const { db } = await emptyDatabase();
+    await migrate(db, migrations);
+    expect(await migrate(db, migrations)).toEqual([]);
+  });
+
+  it('two runners starting at once against one empty database apply the schema once', async () => {
+    const test = await emptyDatabase();
+    // On PostgreSQL a second pool is a truly concurrent runner; PGlite has one connection and queues.
+    const other = test.url ? await openPostgres(test.url, { max: 2 }) : test.db;
+    try {
+      const [a, b] = await Promise.all([migrate(test.db, migrations), migrate(other, migrations)]);
+      expect([...a, ...b]).toHaveLength(migrations.length);
+      const { rows } = await test.db.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations');
+      expect(rows[0]?.n).toBe(migrations.length);
+    } finally {
+      if (other !== test.db) await other.close();
+    }
+  });
+
+  it('refuse a database migrated by newer code', async () => {
+    const { db } = await emptyDatabase();
+    const future: Migration = {
+      version: migrations.length + 1,
+      name: 'future',
+      sql: 'SELECT 1',
+      checksum: 'x',
+    };
+    await migrate(db, [...migrations, future]);
+    const error = await migrate(db, migrations).catch((e: unknown) => e);
+    expect(isAppError(error, 'DATABASE_TOO_NEW')).toBe(true);
+    expect((error as Error).message).toContain('newer version');
+  });
+
+  it('refuse a database whose applied migration was edited', async () => {
+    const { db } = await emptyDatabase();
+    await migrate(db, migrations);
+    const edited = migrations.map((m, i) => (i === 0 ? { ...m, checksum: 'edited' } : m));
+    const error = await migrate(db, edited).catch((e: unknown) => e);
+    expect(isAppError(error, 'MIGRATION_EDITED')).toBe(true);
+  });
+
+  it('a failing migration leaves nothing half-applied', async () => {
+    const { db } = await emptyDatabase();
+    const broken: Migration = {
+      version: migrations.length + 1,
+      name: 'broken',
+      sql: 'CREATE TABLE half_done (a int); SELECT no_such_function();',
+      checksum: 'b',
+    };
+    await expect(migrate(db, [...migrations, broken])).rejects.toThrow(/no_such_function/);
+    expect(await isMigrated(db, migrations)).toBe(false);
+    const { rows } = await db.query<{ present: boolean }>(
+      `SELECT to_regclass('half_done') IS NOT NULL AS present`,
+    );
+    expect(rows[0]?.present).toBe(false);
+  });
+});
