@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { loadMigrations, migrate, openPglite, openPostgres, type Database } from '../src/db/index.ts';
+
+/** PostgreSQL server used by the benchmarks: BENCH_DATABASE_URL, DATABASE_URL, or the local default. */
+export const POSTGRES_URL =
+  process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export interface BenchDatabase {
+  readonly label: string;
+  readonly db: Database;
+  drop(): Promise<void>;
+}
+
+/** A fresh, migrated in-memory PGlite. */
+export async function benchPglite(): Promise<BenchDatabase> {
+  const db = await openPglite(undefined);
+  await migrate(db, loadMigrations());
+  return { label: 'PGlite', db, drop: () => db.close() };
+}
+
+/** A fresh, migrated database on the PostgreSQL server, or undefined (with a note) when unreachable. */
+export async function benchPostgres(poolSize = 8): Promise<BenchDatabase | undefined> {
+  const name = `cf_bench_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: POSTGRES_URL });
+  try {
+    await admin.connect();
+  } catch (error) {
+    process.stdout.write(
+      `(PostgreSQL at ${POSTGRES_URL} unreachable: ${(error as Error).message}; skipped)\n`,
+    );
+    return undefined;
+  }
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${name}`;
+  const db = await openPostgres(url.toString(), { max: poolSize });
+  await migrate(db, loadMigrations());
+  return {
+    label: 'PostgreSQL',
+    db,
+    async drop() {
+      await db.close();
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
