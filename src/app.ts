@@ -1,6 +1,8 @@
 import type { Config } from './config.ts';
 import { closeDeps, createDeps, type Deps } from './deps.ts';
+import { registerOperatorApi } from './api/operator-api.ts';
 import { buildServer } from './api/server.ts';
+import { registerShopRoutes } from './shops/index.ts';
 import type { Logger } from './shared/log.ts';
 
 /** A running part of the process (HTTP server, worker pool, scheduler), stopped in reverse start order. */
@@ -24,7 +26,9 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
   let url: string | undefined;
   try {
     if (config.roles.has('api')) {
-      const server = await buildServer(deps);
+      const server = await buildServer(deps, [
+        (app) => registerOperatorApi(app, config.adminToken, [(scope) => registerShopRoutes(scope, deps)]),
+      ]);
       url = await server.listen({ port: config.http.port, host: config.http.host });
       services.push({ name: 'http', stop: () => server.close() });
     }
