@@ -1,0 +1,147 @@
+import {
+  BrokenCircuitError,
+  BulkheadRejectedError,
+  CircuitState,
+  ConsecutiveBreaker,
+  DelegateBackoff,
+  TaskCancelledError,
+  TimeoutStrategy,
+  bulkhead,
+  circuitBreaker,
+  handleWhen,
+  retry,
+  timeout,
+  wrap,
+  type IPolicy,
+} from 'cockatiel';
+import { isCarrierRateLimitedError, isRetryableCarrierFailure } from './carrier-errors.ts';
+
+export type BreakerState = 'closed' | 'open' | 'half-open' | 'isolated';
+
+export interface IntegrationPolicyOptions {
+  /** Per attempt. */
+  timeoutMs: number;
+  /** Attempts in total, the first included. */
+  maxAttempts: number;
+  initialDelayMs: number;
+  maxDelayMs: number;
+  /** Consecutive failures that open the breaker. */
+  breakerThreshold: number;
+  halfOpenAfterMs: number;
+  /** Calls in flight at once, and calls allowed to wait for a slot. */
+  concurrency: number;
+  queue: number;
+  /** Replaceable for deterministic tests; returns [0, 1). */
+  random?: () => number;
+}
+
+export const DEFAULT_POLICY_OPTIONS: Readonly<IntegrationPolicyOptions> = {
+  timeoutMs: 10_000,
+  maxAttempts: 4,
+  initialDelayMs: 200,
+  maxDelayMs: 10_000,
+  breakerThreshold: 5,
+  halfOpenAfterMs: 30_000,
+  concurrency: 8,
+  queue: 100,
+};
+
+/** One integration's policy: bulkhead → retry → breaker → timeout, each attempt timed separately. */
+export interface IntegrationPolicy {
+  readonly name: string;
+  execute<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T>;
+  breakerState(): BreakerState;
+  /** Subscribes to breaker changes (for metrics and logs); returns the unsubscribe function. */
+  onBreakerStateChange(listener: (state: BreakerState) => void): () => void;
+  /** Subscribes to retries; returns the unsubscribe function. */
+  onRetry(listener: (event: { attempt: number; delayMs: number; error: unknown }) => void): () => void;
+}
+
+/** A failure the breaker counts: the integration looks unhealthy (not a 4xx about our request). */
+export function countsAgainstBreaker(error: unknown): boolean {
+  return (
+    isRetryableCarrierFailure(error) ||
+    error instanceof TaskCancelledError ||
+    (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError'))
+  );
+}
+
+/** The delay before retry `attempt` (1-based): Retry-After when the API gave one, else full jitter. */
+export function retryDelayMs(
+  attempt: number,
+  error: unknown,
+  options: Pick<IntegrationPolicyOptions, 'initialDelayMs' | 'maxDelayMs'>,
+  random: () => number,
+): number {
+  if (isCarrierRateLimitedError(error) && error.retryAfterMs !== undefined) {
+    return Math.min(error.retryAfterMs, options.maxDelayMs);
+  }
+  const ceiling = Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** (attempt - 1));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+/** Builds the policy for one integration (one per carrier, one for TikTok...). */
+export function createIntegrationPolicy(
+  name: string,
+  overrides: Partial<IntegrationPolicyOptions> = {},
+): IntegrationPolicy {
+  const options = { ...DEFAULT_POLICY_OPTIONS, ...overrides };
+  const random = options.random ?? Math.random;
+  const timeoutPolicy = timeout(options.timeoutMs, TimeoutStrategy.Aggressive);
+  const breaker = circuitBreaker(handleWhen(countsAgainstBreaker), {
+    halfOpenAfter: options.halfOpenAfterMs,
+    breaker: new ConsecutiveBreaker(options.breakerThreshold),
+  });
+  const retryPolicy = retry(handleWhen(countsAgainstBreaker), {
+    maxAttempts: options.maxAttempts - 1,
+    backoff: new DelegateBackoff<{ attempt: number; result: { error?: Error } | { value: unknown } }>(
+      (context) =>
+        retryDelayMs(
+          context.attempt,
+          'error' in context.result ? context.result.error : undefined,
+          options,
+          random,
+        ),
+    ),
+  });
+  const limiter = bulkhead(options.concurrency, options.queue);
+  const policy: IPolicy = wrap(limiter, retryPolicy, breaker, timeoutPolicy);
+
+  return {
+    name,
+    execute: (fn) => policy.execute(({ signal }) => fn(signal)),
+    breakerState: () => toBreakerState(breaker.state),
+    onBreakerStateChange(listener) {
+      const subscription = breaker.onStateChange((state) => listener(toBreakerState(state)));
+      return () => subscription.dispose();
+    },
+    onRetry(listener) {
+      const subscription = retryPolicy.onRetry((event) =>
+        listener({
+          attempt: event.attempt,
+          delayMs: event.delay,
+          error: 'error' in event ? event.error : undefined,
+        }),
+      );
+      return () => subscription.dispose();
+    },
+  };
+}
+
+/** True when a call was refused without reaching the integration (breaker open, bulkhead full). */
+export function isRefusedByPolicy(error: unknown): boolean {
+  return error instanceof BrokenCircuitError || error instanceof BulkheadRejectedError;
+}
+
+function toBreakerState(state: CircuitState): BreakerState {
+  switch (state) {
+    case CircuitState.Closed:
+      return 'closed';
+    case CircuitState.Open:
+      return 'open';
+    case CircuitState.HalfOpen:
+      return 'half-open';
+    case CircuitState.Isolated:
+      return 'isolated';
+  }
+}
