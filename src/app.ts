@@ -2,6 +2,8 @@ import type { Config } from './config.ts';
 import { closeDeps, createDeps, type Deps } from './deps.ts';
 import { registerOperatorApi } from './api/operator-api.ts';
 import { buildServer } from './api/server.ts';
+import { registerInventoryRoutes } from './inventory/index.ts';
+import { startNotificationDispatcher } from './notify/index.ts';
 import { registerShopRoutes } from './shops/index.ts';
 import type { Logger } from './shared/log.ts';
 
@@ -27,11 +29,16 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
   try {
     if (config.roles.has('api')) {
       const server = await buildServer(deps, [
-        (app) => registerOperatorApi(app, config.adminToken, [(scope) => registerShopRoutes(scope, deps)]),
+        (app) =>
+          registerOperatorApi(app, config.adminToken, [
+            (scope) => registerShopRoutes(scope, deps),
+            (scope) => registerInventoryRoutes(scope, deps),
+          ]),
       ]);
       url = await server.listen({ port: config.http.port, host: config.http.host });
       services.push({ name: 'http', stop: () => server.close() });
     }
+    if (config.roles.has('worker')) services.push(startNotificationDispatcher(deps));
   } catch (error) {
     await stopAll(services, log);
     await closeDeps(deps);

@@ -76,3 +76,30 @@ describe('configuration', () => {
     expect(text).not.toContain('\n');
   });
 });
+
+describe('notification routes', () => {
+  it('route each role to its e-mail addresses and webhook URLs', () => {
+    const config = loadConfig({
+      NOTIFY_TEAM_LEAD: 'mailto:lead@shop.example, https://hooks.slack.example/T1',
+      NOTIFY_DEVOPS: 'https://hooks.slack.example/T2',
+    });
+    expect(config.notify.routes).toEqual({
+      team_lead: [
+        { channel: 'email', target: 'lead@shop.example' },
+        { channel: 'slack', target: 'https://hooks.slack.example/T1' },
+      ],
+      devops: [{ channel: 'slack', target: 'https://hooks.slack.example/T2' }],
+      fulfillment_team: [],
+    });
+  });
+
+  it('refuse a target that is neither mailto: nor a webhook URL', () => {
+    expect(problem({ NOTIFY_DEVOPS: 'ops@shop.example' })).toBe(
+      'NOTIFY_DEVOPS has "ops@shop.example", which is neither mailto:address nor an http(s) webhook URL',
+    );
+  });
+
+  it('refuse an SMTP_URL that is not smtp:// or smtps://', () => {
+    expect(problem({ SMTP_URL: 'mail.example.com' })).toMatch(/^SMTP_URL must be a URL like smtp:\/\//);
+  });
+});

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { NOTIFY_ROLES, parseTargets, type NotifyRoutes } from './notify/routing.ts';
 import { AppError } from './shared/errors.ts';
 
 /**
@@ -31,6 +32,12 @@ export interface Config {
     readonly apiToken: string | undefined;
     readonly apiBaseUrl: string;
     readonly webhookSecret: string | undefined;
+  };
+  readonly notify: {
+    /** `smtp://user:pass@host:587` or `smtps://...`; undefined: e-mail notifications fail visibly. */
+    readonly smtpUrl: string | undefined;
+    readonly from: string;
+    readonly routes: NotifyRoutes;
   };
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -96,6 +103,18 @@ const envSchema = z.object({
   SHIPPO_API_TOKEN: optionalText,
   SHIPPO_API_BASE_URL: httpUrl('the Shippo API').optional(),
   SHIPPO_WEBHOOK_SECRET: optionalText,
+  SMTP_URL: z
+    .string()
+    .trim()
+    .refine(
+      (v) => URL.canParse(v) && ['smtp:', 'smtps:'].includes(new URL(v).protocol),
+      'must be a URL like smtp://user:password@mail.example.com:587',
+    )
+    .optional(),
+  NOTIFY_FROM: z.string().trim().min(3).optional(),
+  NOTIFY_TEAM_LEAD: optionalText,
+  NOTIFY_DEVOPS: optionalText,
+  NOTIFY_FULFILLMENT_TEAM: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -121,6 +140,20 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     if (!e.TIKTOK_APP_SECRET) throw configError('TIKTOK_APP_SECRET', 'is required in live mode');
   }
 
+  const routes = Object.fromEntries(
+    NOTIFY_ROLES.map((role) => {
+      const variable = `NOTIFY_${role.toUpperCase()}`;
+      const parsed = parseTargets(present[variable] ?? '');
+      if (!parsed.ok) {
+        throw configError(
+          variable,
+          `has "${truncate(parsed.bad)}", which is neither mailto:address nor an http(s) webhook URL`,
+        );
+      }
+      return [role, parsed.targets];
+    }),
+  ) as unknown as NotifyRoutes;
+
   const config: Config = {
     mode,
     roles: new Set(e.CREATORFLOW_ROLES ?? ROLES),
@@ -142,6 +175,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       apiBaseUrl: e.SHIPPO_API_BASE_URL ?? 'https://api.goshippo.com',
       webhookSecret: e.SHIPPO_WEBHOOK_SECRET,
     },
+    notify: { smtpUrl: e.SMTP_URL, from: e.NOTIFY_FROM ?? 'CreatorFlow <creatorflow@localhost>', routes },
     logLevel: e.LOG_LEVEL ?? 'info',
   };
   return deepFreeze(config);

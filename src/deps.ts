@@ -1,6 +1,7 @@
 import type { Config } from './config.ts';
 import { loadMigrations, migrate, openDatabase, type Database, type Migration } from './db/index.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
+import { createEmailSender, type EmailSender } from './integrations/notify/index.ts';
 import type { Logger } from './shared/log.ts';
 import { createMetrics, type Metrics } from './shared/metrics.ts';
 
@@ -15,6 +16,8 @@ export interface Deps {
   readonly db: Database;
   readonly migrations: readonly Migration[];
   readonly metrics: Metrics;
+  /** SMTP sender for e-mail notifications; undefined when SMTP_URL is unset. */
+  readonly email: EmailSender | undefined;
 }
 
 /** Opens the database, applies pending migrations and builds the shared parts. */
@@ -28,7 +31,10 @@ export async function createDeps(config: Config, log: Logger, clock: Clock = sys
     await db.close();
     throw error;
   }
-  return { config, log, clock, db, migrations, metrics: createMetrics() };
+  const email = config.notify.smtpUrl
+    ? createEmailSender(config.notify.smtpUrl, config.notify.from)
+    : undefined;
+  return { config, log, clock, db, migrations, metrics: createMetrics(), email };
 }
 
 /** Releases what createDeps opened. */

@@ -22,8 +22,8 @@ export interface InboxWriter {
 
 interface Pending {
   entry: InboxEntry;
-  resolve(result: InboxResult): void;
-  reject(error: unknown): void;
+  resolve: (result: InboxResult) => void;
+  reject: (error: unknown) => void;
 }
 
 /**
@@ -56,7 +56,12 @@ export function createInboxWriter(
         );
         batch.forEach((p, i) => p.resolve(results[i]!));
       } catch (error) {
-        for (const p of batch) p.reject(error);
+        if (batch.length === 1) batch[0]!.reject(error);
+        // One entry the database refuses must not fail the others: retry them one by one.
+        else
+          await Promise.all(
+            batch.map((p) => insertBatch(db, [p.entry]).then((r) => p.resolve(r[0]!), p.reject)),
+          );
       }
     }
     flushing = false;

@@ -57,12 +57,17 @@ describe('the webhook inbox writer', () => {
     expect(batches.length).toBeLessThan(300);
   });
 
-  it('a failed commit rejects every delivery of the batch, so the sender retries', async () => {
+  it('a delivery the database refuses fails alone, so its sender retries, and its batch is stored', async () => {
     const inbox = createInboxWriter(test.db);
-    const broken = { ...entry('n-bad'), payload: '{not json' };
-    await expect(inbox.store(broken)).rejects.toThrow(/json/i);
-    expect(await inboxCount()).toBe(0);
-    expect((await inbox.store(entry('n-ok'))).stored).toBe(true);
+    const poison = { ...entry('n-bad'), payload: '{"text": "nul \\u0000 byte"}' };
+    const results = await Promise.allSettled([
+      inbox.store(entry('n-1')),
+      inbox.store(entry('n-2')),
+      inbox.store(poison),
+      inbox.store(entry('n-3')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(await inboxCount()).toBe(3);
   });
 
   it('any interleaving of repeats stores each notification id once and reports it stored once', async () => {

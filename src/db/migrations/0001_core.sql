@@ -101,9 +101,12 @@ CREATE TABLE webhook_inbox (
   status          text NOT NULL DEFAULT 'pending'
                     CHECK (status IN ('pending', 'processed', 'ignored', 'waiting_for_shop', 'failed')),
   attempts        integer NOT NULL DEFAULT 0,
+  next_attempt_at timestamptz NOT NULL DEFAULT now(),
+  -- A processor's lease: a crashed processor's events become claimable again when it passes.
+  locked_until    timestamptz,
   last_error      text,
   processed_at    timestamptz,
   UNIQUE (source, notification_id)
 );
-CREATE INDEX webhook_inbox_pending ON webhook_inbox (id) WHERE status = 'pending';
+CREATE INDEX webhook_inbox_pending ON webhook_inbox (next_attempt_at, id) WHERE status = 'pending';
 CREATE INDEX webhook_inbox_waiting ON webhook_inbox (shop_id) WHERE status = 'waiting_for_shop';

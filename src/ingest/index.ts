@@ -1,0 +1,19 @@
+export { createInboxWriter, type InboxEntry, type InboxResult, type InboxWriter } from './inbox-writer.ts';
+export {
+  countInboxByStatus,
+  resumeEventsOfShop,
+  type InboxEvent,
+  type InboxOutcome,
+} from './inbox-queries.ts';
+export {
+  inboxRetryDelayMs,
+  processInboxBatch,
+  type InboxHandler,
+  type InboxProcessorDeps,
+} from './inbox-processor.ts';
+export {
+  registerTiktokWebhookRoute,
+  WEBHOOK_BODY_LIMIT,
+  type TiktokWebhookDeps,
+  type WebhookEnvelope,
+} from './tiktok-webhook-route.ts';

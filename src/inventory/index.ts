@@ -1,0 +1,10 @@
+export { registerInventoryRoutes } from './inventory-routes.ts';
+export {
+  consumeOrder,
+  releaseOrder,
+  reserveOrder,
+  type ReserveResult,
+  type Shortage,
+  type StockLine,
+} from './reservations.ts';
+export { getStock, listStock, restock, setStock, type StockLevel } from './stock-queries.ts';

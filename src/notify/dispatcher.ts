@@ -1,0 +1,71 @@
+import type { Database } from '../db/index.ts';
+import {
+  isPermanentDeliveryError,
+  postSlackMessage,
+  type EmailSender,
+} from '../integrations/notify/index.ts';
+import type { Clock } from '../shared/clock.ts';
+import { describeError } from '../shared/errors.ts';
+import {
+  claimDueNotifications,
+  markNotificationFailed,
+  markNotificationSent,
+  type OutboxRow,
+} from './outbox-queries.ts';
+
+export interface DispatchDeps {
+  readonly db: Database;
+  readonly clock: Clock;
+  /** Undefined when no SMTP server is configured: e-mail notifications then fail visibly. */
+  readonly email: EmailSender | undefined;
+}
+
+const MAX_ATTEMPTS = 8;
+
+/** Backoff before attempt n+1: 5 s, 10 s, 20 s ... capped at 30 min; null once attempts are spent. */
+export function nextAttemptDelayMs(attempts: number): number | null {
+  if (attempts >= MAX_ATTEMPTS) return null;
+  return Math.min(5_000 * 2 ** (attempts - 1), 30 * 60_000);
+}
+
+/** Sends every due notification once; returns how many were sent and how many failed this round. */
+export async function dispatchDueNotifications(
+  deps: DispatchDeps,
+  options: { limit?: number } = {},
+): Promise<{ sent: number; failed: number }> {
+  const due = await claimDueNotifications(deps.db, {
+    now: new Date(deps.clock.now()),
+    limit: options.limit ?? 50,
+    leaseMs: 60_000,
+  });
+  let sent = 0;
+  let failed = 0;
+  await Promise.all(
+    due.map(async (row) => {
+      try {
+        await deliver(deps, row);
+        await markNotificationSent(deps.db, { id: row.id, now: new Date(deps.clock.now()) });
+        sent += 1;
+      } catch (error) {
+        failed += 1;
+        const delay = isPermanentDeliveryError(error) ? null : nextAttemptDelayMs(row.attempts);
+        await markNotificationFailed(deps.db, {
+          id: row.id,
+          error: describeError(error),
+          retryAt: delay === null ? null : new Date(deps.clock.now() + delay),
+        });
+      }
+    }),
+  );
+  return { sent, failed };
+}
+
+async function deliver(deps: DispatchDeps, row: OutboxRow): Promise<void> {
+  switch (row.channel) {
+    case 'slack':
+      return postSlackMessage(row.target, row);
+    case 'email':
+      if (!deps.email) throw new Error('No SMTP server is configured: set SMTP_URL to send e-mail');
+      return deps.email.send({ to: row.target, subject: row.subject, body: row.body, cause: row.cause });
+  }
+}
