@@ -2,6 +2,7 @@ import type { Config } from './config.ts';
 import { closeDeps, createDeps, type Deps } from './deps.ts';
 import { registerOperatorApi } from './api/operator-api.ts';
 import { buildServer } from './api/server.ts';
+import { registerTiktokIntake } from './ingest/index.ts';
 import { registerInventoryRoutes } from './inventory/index.ts';
 import { startNotificationDispatcher } from './notify/index.ts';
 import { registerShopRoutes } from './shops/index.ts';
@@ -28,7 +29,10 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
   let url: string | undefined;
   try {
     if (config.roles.has('api')) {
+      const { appKey, appSecret } = config.tiktok;
       const server = await buildServer(deps, [
+        (app) =>
+          appKey && appSecret ? registerTiktokIntake(app, { ...deps, appKey, appSecret }) : undefined,
         (app) =>
           registerOperatorApi(app, config.adminToken, [
             (scope) => registerShopRoutes(scope, deps),

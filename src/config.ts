@@ -165,8 +165,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     adminToken: e.CREATORFLOW_ADMIN_TOKEN ?? `cf_${randomBytes(18).toString('base64url')}`,
     adminTokenGenerated: !e.CREATORFLOW_ADMIN_TOKEN,
     tiktok: {
-      appKey: e.TIKTOK_APP_KEY,
-      appSecret: e.TIKTOK_APP_SECRET,
+      // In sandbox the built-in simulator signs with these, so they may be made up here.
+      appKey: e.TIKTOK_APP_KEY ?? (mode === 'sandbox' ? 'creatorflow-sandbox' : undefined),
+      appSecret: e.TIKTOK_APP_SECRET ?? (mode === 'sandbox' ? randomBytes(24).toString('hex') : undefined),
       apiBaseUrl: e.TIKTOK_API_BASE_URL ?? 'https://open-api.tiktokglobalshop.com',
       authBaseUrl: e.TIKTOK_AUTH_BASE_URL ?? 'https://auth.tiktok-shops.com',
     },

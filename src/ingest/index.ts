@@ -17,3 +17,4 @@ export {
   type TiktokWebhookDeps,
   type WebhookEnvelope,
 } from './tiktok-webhook-route.ts';
+export { registerTiktokIntake } from './tiktok-intake.ts';

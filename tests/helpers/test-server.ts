@@ -4,16 +4,29 @@ import { buildServer } from '../../src/api/server.ts';
 import type { Database } from '../../src/db/index.ts';
 import { createLogger } from '../../src/shared/log.ts';
 import { createMetrics } from '../../src/shared/metrics.ts';
+import { registerTiktokIntake } from '../../src/ingest/index.ts';
 import { registerInventoryRoutes } from '../../src/inventory/index.ts';
+import { systemClock } from '../../src/shared/clock.ts';
 import { registerShopRoutes } from '../../src/shops/index.ts';
 import { migrations } from './test-database.ts';
 
 export const TEST_ADMIN_TOKEN = 'test-operator-token-0123456789';
 export const AUTH = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
+export const TEST_APP_KEY = 'test-app-key';
+export const TEST_APP_SECRET = 'test-app-secret';
 
 /** The HTTP app as production wires it, on a test database, for `inject()` tests. */
 export async function buildTestServer(db: Database): Promise<FastifyInstance> {
-  return buildServer({ log: createLogger('silent'), db, migrations, metrics: createMetrics() }, [
+  const metrics = createMetrics();
+  return buildServer({ log: createLogger('silent'), db, migrations, metrics }, [
+    (app) =>
+      registerTiktokIntake(app, {
+        db,
+        clock: systemClock,
+        metrics,
+        appKey: TEST_APP_KEY,
+        appSecret: TEST_APP_SECRET,
+      }),
     (app) =>
       registerOperatorApi(app, TEST_ADMIN_TOKEN, [
         (scope) => registerShopRoutes(scope, { db }),
