@@ -2,10 +2,12 @@
  * `npm run bench [-- name...]`: runs the named benchmarks (all when none is named) and prints their
  * figures. Each benchmark creates and drops its own databases.
  */
+import { ingestBenchmark } from './ingest.ts';
 import { storageBenchmark } from './storage.ts';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   storage: storageBenchmark,
+  ingest: ingestBenchmark,
 };
 
 const requested = process.argv.slice(2).filter((a) => a !== '--');

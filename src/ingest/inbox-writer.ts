@@ -29,7 +29,9 @@ interface Pending {
 /**
  * Group commit for the webhook inbox: requests arriving while a batch is being written wait for the
  * next batch, which takes all of them in one INSERT. An idle writer flushes at once, so a lone
- * webhook is not delayed; under load batches grow by themselves, up to `maxBatch`.
+ * webhook is not delayed; under load batches grow by themselves, up to `maxBatch`. Up to
+ * `maxInFlight` batches are written at once (on PostgreSQL each on its own pooled connection; a
+ * notification id in two concurrent batches is still stored once, the second waits and skips it).
  *
  * @example
  *   const inbox = createInboxWriter(db);
@@ -37,14 +39,15 @@ interface Pending {
  */
 export function createInboxWriter(
   db: Queryable,
-  options: { maxBatch?: number; onBatch?: (size: number) => void } = {},
+  options: { maxBatch?: number; maxInFlight?: number; onBatch?: (size: number) => void } = {},
 ): InboxWriter {
   const maxBatch = options.maxBatch ?? 500;
+  const maxInFlight = options.maxInFlight ?? 1;
   let queue: Pending[] = [];
-  let flushing = false;
+  let inFlight = 0;
 
   async function flush(): Promise<void> {
-    flushing = true;
+    inFlight += 1;
     while (queue.length > 0) {
       const batch = queue.slice(0, maxBatch);
       queue = queue.slice(batch.length);
@@ -64,14 +67,14 @@ export function createInboxWriter(
           );
       }
     }
-    flushing = false;
+    inFlight -= 1;
   }
 
   return {
     store(entry) {
       return new Promise<InboxResult>((resolve, reject) => {
         queue.push({ entry, resolve, reject });
-        if (!flushing) void flush();
+        if (inFlight < maxInFlight) void flush();
       });
     },
   };

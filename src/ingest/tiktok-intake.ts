@@ -29,7 +29,8 @@ export async function registerTiktokIntake(
         nowSeconds: Math.floor(deps.clock.now() / 1000),
         maxAgeSeconds: MAX_WEBHOOK_AGE_SECONDS,
       }),
-    inbox: createInboxWriter(deps.db),
+    // PGlite has one connection, so concurrent batches would only queue; PostgreSQL has a pool.
+    inbox: createInboxWriter(deps.db, { maxInFlight: deps.db.kind === 'postgres' ? 4 : 1 }),
     received: createWebhookCounter(deps.metrics.registry),
     ...(deps.onStored ? { onStored: deps.onStored } : {}),
   });

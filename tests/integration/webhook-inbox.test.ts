@@ -70,20 +70,23 @@ describe('the webhook inbox writer', () => {
     expect(await inboxCount()).toBe(3);
   });
 
-  it('any interleaving of repeats stores each notification id once and reports it stored once', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.integer({ min: 0, max: 15 }), { minLength: 1, maxLength: 60 }),
-        async (keys) => {
-          await test.db.query('DELETE FROM webhook_inbox');
-          const inbox = createInboxWriter(test.db, { maxBatch: 7 });
-          const results = await Promise.all(keys.map((k) => inbox.store(entry(`k-${k}`))));
-          const distinct = new Set(keys).size;
-          expect(results.filter((r) => r.stored)).toHaveLength(distinct);
-          expect(await inboxCount()).toBe(distinct);
-        },
-      ),
-      { numRuns: 25 },
-    );
-  });
+  it.each([1, 3])(
+    'any interleaving of repeats stores each id once and reports it stored once (%i batches in flight)',
+    async (maxInFlight) => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.integer({ min: 0, max: 15 }), { minLength: 1, maxLength: 60 }),
+          async (keys) => {
+            await test.db.query('DELETE FROM webhook_inbox');
+            const inbox = createInboxWriter(test.db, { maxBatch: 7, maxInFlight });
+            const results = await Promise.all(keys.map((k) => inbox.store(entry(`k-${k}`))));
+            const distinct = new Set(keys).size;
+            expect(results.filter((r) => r.stored)).toHaveLength(distinct);
+            expect(await inboxCount()).toBe(distinct);
+          },
+        ),
+        { numRuns: 25 },
+      );
+    },
+  );
 });
