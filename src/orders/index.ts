@@ -1,0 +1,16 @@
+export {
+  HOLDS_STOCK,
+  ORDER_STATES,
+  PRIORITIES,
+  SLA_MS,
+  TERMINAL_STATES,
+  type OrderState,
+  type Priority,
+} from './states.ts';
+export {
+  acceptedEvents,
+  decide,
+  type Compensation,
+  type Decision,
+  type OrderEvent,
+} from './state-machine.ts';

@@ -1,0 +1,100 @@
+import type { OrderState } from './states.ts';
+
+/** What can happen to an order. */
+export type OrderEvent =
+  | 'validate' //          detail read and checked
+  | 'start_processing' //  rules applied, work begins
+  | 'reserve_stock' //     every line's stock reserved
+  | 'buy_label' //         a carrier label bought (or TikTok's package shipped)
+  | 'ship' //              the carrier scanned the parcel
+  | 'deliver' //           the carrier delivered it
+  | 'fail' //              a step failed for good (attempts spent, or a permanent error)
+  | 'retry' //             an operator or the engine tries a failed order again
+  | 'cancel' //            cancelled by the buyer or an operator where the design allows it
+  | 'tiktok_cancel'; //    TikTok cancelled the order (honoured anywhere before it ships)
+
+/** Undo work that a transition leaves behind, run in reverse order of how the work was done. */
+export type Compensation = 'void_label' | 'release_stock' | 'cancel_on_tiktok' | 'notify_operator';
+
+export type Decision =
+  | {
+      readonly ok: true;
+      readonly from: OrderState;
+      readonly to: OrderState;
+      readonly compensations: readonly Compensation[];
+    }
+  | { readonly ok: false; readonly from: OrderState; readonly event: OrderEvent; readonly reason: string };
+
+type Rule = { to: OrderState; compensations?: readonly Compensation[] };
+
+/**
+ * The whole lifecycle in one table: for each state, the events it accepts. An event missing here
+ * is refused as a value. Compensations are listed in the order they run (newest work undone first).
+ */
+const TRANSITIONS: Readonly<Record<OrderState, Partial<Record<OrderEvent, Rule>>>> = {
+  received: {
+    validate: { to: 'validated' },
+    fail: { to: 'failed' },
+    tiktok_cancel: { to: 'cancelled' },
+  },
+  validated: {
+    start_processing: { to: 'processing' },
+    cancel: { to: 'cancelled' },
+    tiktok_cancel: { to: 'cancelled' },
+  },
+  processing: {
+    reserve_stock: { to: 'inventory_reserved' },
+    fail: { to: 'failed' },
+    tiktok_cancel: { to: 'cancelled' },
+  },
+  inventory_reserved: {
+    buy_label: { to: 'label_generated' },
+    fail: { to: 'failed', compensations: ['release_stock'] },
+    tiktok_cancel: { to: 'cancelled', compensations: ['release_stock'] },
+  },
+  label_generated: {
+    ship: { to: 'shipped' },
+    fail: { to: 'failed', compensations: ['void_label', 'release_stock'] },
+    tiktok_cancel: { to: 'cancelled', compensations: ['void_label', 'release_stock'] },
+  },
+  shipped: {
+    deliver: { to: 'delivered' },
+    // The parcel is gone: nothing can be voided or released, so a person takes it from here.
+    cancel: { to: 'cancelled', compensations: ['notify_operator'] },
+  },
+  delivered: {},
+  failed: {
+    retry: { to: 'processing' },
+    tiktok_cancel: { to: 'cancelled' },
+  },
+  cancelled: {},
+};
+
+/**
+ * Decides what `event` does to an order in `state`. Pure and total: an illegal or stale event is
+ * a refusal value (for the timeline), never an exception.
+ *
+ * @example
+ *   decide('label_generated', 'tiktok_cancel')
+ *   // { ok: true, from: 'label_generated', to: 'cancelled', compensations: ['void_label', 'release_stock'] }
+ */
+export function decide(state: OrderState, event: OrderEvent): Decision {
+  const rule = TRANSITIONS[state][event];
+  if (!rule) {
+    return { ok: false, from: state, event, reason: refusalReason(state, event) };
+  }
+  return { ok: true, from: state, to: rule.to, compensations: rule.compensations ?? [] };
+}
+
+/** The events an order in `state` accepts, for the operator's buttons. */
+export function acceptedEvents(state: OrderState): OrderEvent[] {
+  return Object.keys(TRANSITIONS[state]) as OrderEvent[];
+}
+
+function refusalReason(state: OrderState, event: OrderEvent): string {
+  if (state === 'delivered' || state === 'cancelled') return `the order is already ${state}`;
+  if (event === 'tiktok_cancel' || event === 'cancel') {
+    return `an order that is ${state} cannot be cancelled; it has already shipped or is past cancelling`;
+  }
+  return `"${event}" does not apply to an order that is ${state}`;
+}
