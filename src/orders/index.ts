@@ -14,3 +14,4 @@ export {
   type Decision,
   type OrderEvent,
 } from './state-machine.ts';
+export { appendOrderEvent, transitionOrder, type TransitionResult } from './transition.ts';
