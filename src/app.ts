@@ -5,6 +5,7 @@ import { buildServer } from './api/server.ts';
 import { registerTiktokIntake } from './ingest/index.ts';
 import { registerInventoryRoutes } from './inventory/index.ts';
 import { startNotificationDispatcher } from './notify/index.ts';
+import { registerOrderRoutes } from './orders/index.ts';
 import { registerShopRoutes } from './shops/index.ts';
 import type { Logger } from './shared/log.ts';
 
@@ -37,6 +38,7 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
           registerOperatorApi(app, config.adminToken, [
             (scope) => registerShopRoutes(scope, deps),
             (scope) => registerInventoryRoutes(scope, deps),
+            (scope) => registerOrderRoutes(scope, deps),
           ]),
       ]);
       url = await server.listen({ port: config.http.port, host: config.http.host });

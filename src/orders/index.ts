@@ -15,3 +15,5 @@ export {
   type OrderEvent,
 } from './state-machine.ts';
 export { appendOrderEvent, transitionOrder, type TransitionResult } from './transition.ts';
+export { getOrderDetail, listOrders, type OrderDetailView, type OrderView } from './order-queries.ts';
+export { registerOrderRoutes } from './order-routes.ts';

@@ -7,6 +7,7 @@ import { createMetrics } from '../../src/shared/metrics.ts';
 import { registerTiktokIntake } from '../../src/ingest/index.ts';
 import { registerInventoryRoutes } from '../../src/inventory/index.ts';
 import { systemClock } from '../../src/shared/clock.ts';
+import { registerOrderRoutes } from '../../src/orders/index.ts';
 import { registerShopRoutes } from '../../src/shops/index.ts';
 import { migrations } from './test-database.ts';
 
@@ -31,6 +32,7 @@ export async function buildTestServer(db: Database): Promise<FastifyInstance> {
       registerOperatorApi(app, TEST_ADMIN_TOKEN, [
         (scope) => registerShopRoutes(scope, { db }),
         (scope) => registerInventoryRoutes(scope, { db }),
+        (scope) => registerOrderRoutes(scope, { db }),
       ]),
   ]);
 }
