@@ -1,0 +1,141 @@
+import type { Queryable } from '../db/index.ts';
+import type { Priority } from '../orders/index.ts';
+
+/** A claimed unit of work: one order, in one lane. */
+export interface OrderJob {
+  shop_id: string;
+  order_id: string;
+  lane: Priority;
+  deadline: Date;
+  run_at: Date;
+  attempts: number;
+  locked_by: string | null;
+  locked_until: Date | null;
+  last_error: string | null;
+}
+
+export interface NewJob {
+  shopId: string;
+  orderId: string;
+  lane: Priority;
+  deadline: Date;
+}
+
+/** Channel a NOTIFY goes to when work is added, so idle workers wake within milliseconds. */
+export const JOBS_CHANNEL = 'creatorflow_order_jobs';
+
+/** Queues orders (one statement for any number); an order already queued keeps its row. Returns how many are new. */
+export async function enqueueJobs(db: Queryable, jobs: readonly NewJob[], now: Date): Promise<number> {
+  if (jobs.length === 0) return 0;
+  const { rows } = await db.query<{ added: number }>(
+    `WITH added AS (
+       INSERT INTO order_jobs (shop_id, order_id, lane, deadline, run_at)
+       SELECT shop_id, order_id, lane, deadline, $5
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) AS j(shop_id, order_id, lane, deadline)
+       ON CONFLICT (shop_id, order_id) DO NOTHING
+       RETURNING lane),
+     woken AS (SELECT pg_notify($6, lane) FROM (SELECT DISTINCT lane FROM added) AS lanes)
+     SELECT (SELECT count(*) FROM added)::int AS added, (SELECT count(*) FROM woken) AS notified`,
+    [
+      jobs.map((j) => j.shopId),
+      jobs.map((j) => j.orderId),
+      jobs.map((j) => j.lane),
+      jobs.map((j) => j.deadline),
+      now,
+      JOBS_CHANNEL,
+    ],
+  );
+  return rows[0]?.added ?? 0;
+}
+
+/**
+ * Claims up to `limit` runnable jobs of one lane, earliest deadline first, under a lease.
+ * SKIP LOCKED lets many workers claim at once without waiting on, or taking, each other's rows;
+ * a job whose lease has passed (its worker died) is runnable again.
+ */
+export async function claimJobs(
+  db: Queryable,
+  input: { lane: Priority; limit: number; workerId: string; leaseMs: number; now: Date },
+): Promise<OrderJob[]> {
+  const { rows } = await db.query<OrderJob>(
+    `UPDATE order_jobs j
+        SET locked_by = $3, locked_until = $1::timestamptz + $5 * interval '1 millisecond', attempts = j.attempts + 1
+       FROM (SELECT shop_id, order_id FROM order_jobs
+              WHERE lane = $2 AND run_at <= $1 AND (locked_until IS NULL OR locked_until < $1)
+              ORDER BY deadline
+              LIMIT $4
+              FOR UPDATE SKIP LOCKED) AS picked
+      WHERE j.shop_id = picked.shop_id AND j.order_id = picked.order_id
+      RETURNING j.*`,
+    [input.now, input.lane, input.workerId, input.limit, input.leaseMs],
+  );
+  return rows.sort((a, b) => a.deadline.getTime() - b.deadline.getTime());
+}
+
+/** The order has no more work for now: its job row goes. Only the lease holder may do it. */
+export async function completeJob(
+  db: Queryable,
+  input: { shopId: string; orderId: string; workerId: string },
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `DELETE FROM order_jobs WHERE shop_id = $1 AND order_id = $2 AND locked_by = $3`,
+    [input.shopId, input.orderId, input.workerId],
+  );
+  return rowCount === 1;
+}
+
+/** The order's next step is ready: keep the job, release the lease, reset the attempt count. */
+export async function continueJob(
+  db: Queryable,
+  input: { shopId: string; orderId: string; workerId: string; runAt: Date },
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE order_jobs SET locked_by = NULL, locked_until = NULL, attempts = 0, last_error = NULL, run_at = $4
+      WHERE shop_id = $1 AND order_id = $2 AND locked_by = $3`,
+    [input.shopId, input.orderId, input.workerId, input.runAt],
+  );
+  return rowCount === 1;
+}
+
+/** A step failed but may succeed later: release the lease and run again at `retryAt`. */
+export async function retryJobLater(
+  db: Queryable,
+  input: { shopId: string; orderId: string; workerId: string; retryAt: Date; error: string },
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE order_jobs SET locked_by = NULL, locked_until = NULL, run_at = $4, last_error = $5
+      WHERE shop_id = $1 AND order_id = $2 AND locked_by = $3`,
+    [input.shopId, input.orderId, input.workerId, input.retryAt, input.error.slice(0, 1000)],
+  );
+  return rowCount === 1;
+}
+
+/**
+ * Moves a queued order to another lane at once (a viral spike), with the deadline that lane gives
+ * it, keeping whichever deadline is sooner. Works whether or not a worker holds it.
+ */
+export async function escalateJobs(
+  db: Queryable,
+  input: { shopId: string; orderIds: readonly string[]; lane: Priority; deadline: Date },
+): Promise<number> {
+  const { rows } = await db.query<{ moved: number }>(
+    `WITH moved AS (
+       UPDATE order_jobs SET lane = $3, deadline = LEAST(deadline, $4)
+        WHERE shop_id = $1 AND order_id = ANY($2::text[]) AND lane <> $3
+        RETURNING 1),
+     woken AS (SELECT pg_notify($5, $3) WHERE EXISTS (SELECT 1 FROM moved))
+     SELECT (SELECT count(*) FROM moved)::int AS moved, (SELECT count(*) FROM woken) AS notified`,
+    [input.shopId, input.orderIds, input.lane, input.deadline, JOBS_CHANNEL],
+  );
+  return rows[0]?.moved ?? 0;
+}
+
+/** Queue depth and oldest deadline per lane, for the dashboard and /metrics. */
+export async function laneDepths(
+  db: Queryable,
+): Promise<{ lane: Priority; depth: number; oldest_deadline: Date | null }[]> {
+  const { rows } = await db.query<{ lane: Priority; depth: number; oldest_deadline: Date | null }>(
+    `SELECT lane, count(*)::int AS depth, min(deadline) AS oldest_deadline FROM order_jobs GROUP BY lane ORDER BY lane`,
+  );
+  return rows;
+}
