@@ -11,3 +11,5 @@ export {
   type OrderJob,
 } from './job-queries.ts';
 export { DEFAULT_LANE_WEIGHTS, laneRotation } from './lane-rotation.ts';
+export { DEFAULT_LANE_POLICIES, retryDelayMs, type LanePolicy } from './lane-policy.ts';
+export { startWorkerPool, type StepOutcome, type WorkerPool, type WorkerPoolDeps } from './worker-pool.ts';

@@ -1,0 +1,37 @@
+// Public API of the rules engine: schema, facts, operators, evaluation, defaults.
+export { PRIORITIES, actionSchema, type Action, type ActionType, type Priority } from './actions.ts';
+export { DEFAULT_RULES, VIP_ORDER_VALUE, AUTOMATED_MAX_VALUE, AUTOMATED_MIN_REPEAT_ORDERS } from './default-rules.ts';
+export {
+  evaluate,
+  orderRules,
+  type ConditionTrace,
+  type Decision,
+  type FiredRule,
+  type Hold,
+  type Notification,
+  type ReorderRequest,
+} from './evaluate.ts';
+export {
+  FACT_ALIASES,
+  FACT_CATALOGUE,
+  factType,
+  readFact,
+  resolveFactField,
+  type FactField,
+  type FactType,
+  type FactValue,
+  type Facts,
+} from './facts.ts';
+export { OPERATORS, applyOperator, checkOperand, type Operator } from './operators.ts';
+export {
+  RULE_CATEGORIES,
+  parseRuleSet,
+  ruleSchema,
+  validateRuleSet,
+  type Condition,
+  type LeafCondition,
+  type Rule,
+  type RuleCategory,
+  type RuleInput,
+  type RuleValidation,
+} from './rule-schema.ts';
