@@ -7,6 +7,7 @@ import { registerInventoryRoutes } from './inventory/index.ts';
 import { startNotificationDispatcher } from './notify/index.ts';
 import { registerOrderRoutes } from './orders/index.ts';
 import { registerShopRoutes } from './shops/index.ts';
+import { registerOperatorActionRoutes } from './workflows/index.ts';
 import type { Logger } from './shared/log.ts';
 
 /** A running part of the process (HTTP server, worker pool, scheduler), stopped in reverse start order. */
@@ -39,6 +40,7 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
             (scope) => registerShopRoutes(scope, deps),
             (scope) => registerInventoryRoutes(scope, deps),
             (scope) => registerOrderRoutes(scope, deps),
+            (scope) => registerOperatorActionRoutes(scope, deps),
           ]),
       ]);
       url = await server.listen({ port: config.http.port, host: config.http.host });

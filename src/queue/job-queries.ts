@@ -139,3 +139,23 @@ export async function laneDepths(
   );
   return rows;
 }
+
+/** Parks an order's job until it is released: 'infinity' is never due, and its lease is dropped. */
+export async function holdJob(db: Queryable, input: { shopId: string; orderId: string }): Promise<void> {
+  await db.query(
+    `UPDATE order_jobs SET run_at = 'infinity', locked_by = NULL, locked_until = NULL
+      WHERE shop_id = $1 AND order_id = $2`,
+    [input.shopId, input.orderId],
+  );
+}
+
+/** Makes a held order's job due again at `runAt`. */
+export async function releaseJob(
+  db: Queryable,
+  input: { shopId: string; orderId: string; runAt: Date },
+): Promise<void> {
+  await db.query(
+    `UPDATE order_jobs SET run_at = $3 WHERE shop_id = $1 AND order_id = $2 AND run_at = 'infinity'`,
+    [input.shopId, input.orderId, input.runAt],
+  );
+}

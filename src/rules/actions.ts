@@ -10,7 +10,11 @@ const priority = z.preprocess(
   z.enum(PRIORITIES),
 );
 const priorityParams = z
-  .object({ new_priority: priority.optional(), priority: priority.optional(), new_impact: z.string().optional() })
+  .object({
+    new_priority: priority.optional(),
+    priority: priority.optional(),
+    new_impact: z.string().optional(),
+  })
   .refine((p) => p.new_priority !== undefined || p.priority !== undefined, {
     message: 'needs new_priority (viral, vip, standard or automated)',
     path: ['new_priority'],
@@ -23,9 +27,12 @@ const holdParams = z
     until: z.iso.datetime({ offset: true }).optional(),
     until_released: z.literal(true).optional(),
   })
-  .refine((p) => [p.duration_minutes, p.until, p.until_released].filter((x) => x !== undefined).length === 1, {
-    message: 'hold needs exactly one of duration_minutes, until or until_released',
-  });
+  .refine(
+    (p) => [p.duration_minutes, p.until, p.until_released].filter((x) => x !== undefined).length === 1,
+    {
+      message: 'hold needs exactly one of duration_minutes, until or until_released',
+    },
+  );
 
 export const actionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('escalate_priority'), parameters: priorityParams }),
@@ -48,7 +55,11 @@ export const actionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('add_tag'), parameters: z.object({ tag: z.string().min(1) }) }),
   z.object({
     type: z.literal('notify'),
-    parameters: z.object({ channel: z.string().min(1), role: z.string().min(1), message: z.string().optional() }),
+    parameters: z.object({
+      channel: z.string().min(1),
+      role: z.string().min(1),
+      message: z.string().optional(),
+    }),
   }),
   z.object({ type: z.literal('stop_processing'), parameters: z.object({}).default({}) }),
 ]);

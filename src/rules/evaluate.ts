@@ -11,10 +11,23 @@ export type ConditionTrace = {
   readonly actual: FactValue | undefined;
   readonly passed: boolean;
 };
-export type FiredRule = { readonly id: string; readonly name: string; readonly because: readonly ConditionTrace[] };
+export type FiredRule = {
+  readonly id: string;
+  readonly name: string;
+  readonly because: readonly ConditionTrace[];
+};
 export type Hold = Extract<Action, { type: 'hold' }>['parameters'] & { readonly ruleId: string };
-export type Notification = { readonly channel: string; readonly role: string; readonly message?: string; readonly ruleId: string };
-export type ReorderRequest = { readonly multiplier: number; readonly urgent: boolean; readonly ruleId: string };
+export type Notification = {
+  readonly channel: string;
+  readonly role: string;
+  readonly message?: string;
+  readonly ruleId: string;
+};
+export type ReorderRequest = {
+  readonly multiplier: number;
+  readonly urgent: boolean;
+  readonly ruleId: string;
+};
 
 export type Decision = {
   priority: Priority;
@@ -42,7 +55,11 @@ export function orderRules(rules: readonly Rule[]): Rule[] {
 }
 
 // Evaluates a condition tree, appending each leaf's actual-vs-expected to the trace.
-export function testCondition(cond: Condition | readonly Condition[], facts: Facts, trace: ConditionTrace[]): boolean {
+export function testCondition(
+  cond: Condition | readonly Condition[],
+  facts: Facts,
+  trace: ConditionTrace[],
+): boolean {
   if (Array.isArray(cond)) return (cond as readonly Condition[]).every((c) => testCondition(c, facts, trace));
   const node = cond as Condition;
   if ('all' in node) return node.all.every((c) => testCondition(c, facts, trace));

@@ -1,6 +1,11 @@
 // Public API of the rules engine: schema, facts, operators, evaluation, defaults.
 export { PRIORITIES, actionSchema, type Action, type ActionType, type Priority } from './actions.ts';
-export { DEFAULT_RULES, VIP_ORDER_VALUE, AUTOMATED_MAX_VALUE, AUTOMATED_MIN_REPEAT_ORDERS } from './default-rules.ts';
+export {
+  DEFAULT_RULES,
+  VIP_ORDER_VALUE,
+  AUTOMATED_MAX_VALUE,
+  AUTOMATED_MIN_REPEAT_ORDERS,
+} from './default-rules.ts';
 export {
   evaluate,
   orderRules,

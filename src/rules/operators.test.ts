@@ -48,7 +48,8 @@ describe('operators', () => {
   });
 
   it('a missing fact fails every operator except exists', () => {
-    for (const op of OPERATORS.filter((o) => o !== 'exists')) expect(applyOperator(op, undefined, 1)).toBe(false);
+    for (const op of OPERATORS.filter((o) => o !== 'exists'))
+      expect(applyOperator(op, undefined, 1)).toBe(false);
   });
 });
 

@@ -19,7 +19,18 @@ export const OPERATORS = [
 export type Operator = (typeof OPERATORS)[number];
 
 const ALLOWED: Record<FactType, readonly Operator[]> = {
-  number: ['equals', 'not_equals', 'greater_than', 'less_than', 'greater_or_equal', 'less_or_equal', 'between', 'in', 'not_in', 'exists'],
+  number: [
+    'equals',
+    'not_equals',
+    'greater_than',
+    'less_than',
+    'greater_or_equal',
+    'less_or_equal',
+    'between',
+    'in',
+    'not_in',
+    'exists',
+  ],
   string: ['equals', 'not_equals', 'in', 'not_in', 'contains', 'starts_with', 'matches', 'exists'],
   boolean: ['equals', 'not_equals', 'exists'],
   'string[]': ['contains', 'in', 'not_in', 'exists'],
@@ -34,12 +45,19 @@ export function isOperator(value: unknown): value is Operator {
 export function checkOperand(type: FactType, op: Operator, value: unknown): string | undefined {
   if (!ALLOWED[type].includes(op)) return `operator "${op}" does not apply to a ${type} field`;
   const scalar = type === 'string[]' ? 'string' : type;
-  const isScalar = (v: unknown): boolean => typeof v === scalar && (scalar !== 'number' || Number.isFinite(v));
+  const isScalar = (v: unknown): boolean =>
+    typeof v === scalar && (scalar !== 'number' || Number.isFinite(v));
   switch (op) {
     case 'exists':
-      return value === undefined || typeof value === 'boolean' ? undefined : 'exists takes true, false or no value';
+      return value === undefined || typeof value === 'boolean'
+        ? undefined
+        : 'exists takes true, false or no value';
     case 'between': {
-      if (!Array.isArray(value) || value.length !== 2 || !value.every((v) => typeof v === 'number' && Number.isFinite(v)))
+      if (
+        !Array.isArray(value) ||
+        value.length !== 2 ||
+        !value.every((v) => typeof v === 'number' && Number.isFinite(v))
+      )
         return 'between needs [min, max] numbers';
       const [min, max] = value as [number, number];
       return min <= max ? undefined : `between needs min <= max, got [${min}, ${max}]`;
@@ -98,7 +116,7 @@ export function applyOperator(op: Operator, actual: FactValue | undefined, expec
     }
     case 'contains':
       return Array.isArray(actual)
-        ? actual.includes(expected as string)
+        ? actual.includes(expected)
         : typeof actual === 'string' && actual.includes(expected as string);
     case 'starts_with':
       return typeof actual === 'string' && actual.startsWith(expected as string);

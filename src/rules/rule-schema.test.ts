@@ -24,7 +24,12 @@ describe('rule validation', () => {
 
   it('an unknown operator deep in a nested condition names its exact path', () => {
     const bad = rule({
-      conditions: { all: [{ field: 'order.value', operator: 'equals', value: 1 }, { field: 'order.value', operator: 'greater', value: 1 }] },
+      conditions: {
+        all: [
+          { field: 'order.value', operator: 'equals', value: 1 },
+          { field: 'order.value', operator: 'greater', value: 1 },
+        ],
+      },
     });
     expect(errorsOf([rule({ id: 'a' }), rule({ id: 'b' }), bad])).toEqual([
       'rules[2].conditions.all[1].operator: unknown operator "greater"',
@@ -32,10 +37,22 @@ describe('rule validation', () => {
   });
 
   it.each([
-    [{ field: 'order.value', operator: 'between', value: 5 }, 'rules[0].conditions.value: between needs [min, max] numbers'],
-    [{ field: 'order.destination_state', operator: 'in', value: 'CA' }, 'rules[0].conditions.value: in needs an array of strings'],
-    [{ field: 'order.destination_postcode', operator: 'matches', value: '([' }, 'rules[0].conditions.value: matches needs a valid regular expression, got "(["'],
-    [{ field: 'order.colour', operator: 'equals', value: 'red' }, 'rules[0].conditions.field: unknown fact field "order.colour"'],
+    [
+      { field: 'order.value', operator: 'between', value: 5 },
+      'rules[0].conditions.value: between needs [min, max] numbers',
+    ],
+    [
+      { field: 'order.destination_state', operator: 'in', value: 'CA' },
+      'rules[0].conditions.value: in needs an array of strings',
+    ],
+    [
+      { field: 'order.destination_postcode', operator: 'matches', value: '([' },
+      'rules[0].conditions.value: matches needs a valid regular expression, got "(["',
+    ],
+    [
+      { field: 'order.colour', operator: 'equals', value: 'red' },
+      'rules[0].conditions.field: unknown fact field "order.colour"',
+    ],
     [{ any: [] }, 'rules[0].conditions.any: any needs a non-empty array'],
     [[{ operator: 'equals', value: 1 }], 'rules[0].conditions[0].field: field is required'],
   ])('condition %j is rejected with %s', (conditions, message) => {
@@ -43,22 +60,48 @@ describe('rule validation', () => {
   });
 
   it('the design aliases orders_per_hour and velocity_increase are valid fields', () => {
-    expect(errorsOf([rule({ conditions: [{ field: 'orders_per_hour', operator: 'greater_than', value: 40 }, { field: 'velocity_increase', operator: 'greater_than', value: 300 }] })])).toEqual([]);
+    expect(
+      errorsOf([
+        rule({
+          conditions: [
+            { field: 'orders_per_hour', operator: 'greater_than', value: 40 },
+            { field: 'velocity_increase', operator: 'greater_than', value: 300 },
+          ],
+        }),
+      ]),
+    ).toEqual([]);
   });
 
   it('action parameter errors point into the action', () => {
-    const errors = errorsOf([rule({ actions: [{ type: 'add_tag', parameters: { tag: 'x' } }, { type: 'select_strategy', parameters: { strategy: 'slowest' } }] })]);
+    const errors = errorsOf([
+      rule({
+        actions: [
+          { type: 'add_tag', parameters: { tag: 'x' } },
+          { type: 'select_strategy', parameters: { strategy: 'slowest' } },
+        ],
+      }),
+    ]);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/^rules\[0\]\.actions\[1\]\.parameters\.strategy: /);
   });
 
   it('a hold needs exactly one of duration, date or release', () => {
-    const errors = errorsOf([rule({ actions: [{ type: 'hold', parameters: { reason: 'fraud', duration_minutes: 5, until_released: true } }] })]);
-    expect(errors).toEqual(['rules[0].actions[0].parameters: hold needs exactly one of duration_minutes, until or until_released']);
+    const errors = errorsOf([
+      rule({
+        actions: [
+          { type: 'hold', parameters: { reason: 'fraud', duration_minutes: 5, until_released: true } },
+        ],
+      }),
+    ]);
+    expect(errors).toEqual([
+      'rules[0].actions[0].parameters: hold needs exactly one of duration_minutes, until or until_released',
+    ]);
   });
 
   it('an unknown action type is rejected at that action', () => {
-    expect(errorsOf([rule({ actions: [{ type: 'explode', parameters: {} }] })])[0]).toMatch(/^rules\[0\]\.actions\[0\]/);
+    expect(errorsOf([rule({ actions: [{ type: 'explode', parameters: {} }] })])[0]).toMatch(
+      /^rules\[0\]\.actions\[0\]/,
+    );
   });
 
   it('an unknown category and duplicate ids are named', () => {

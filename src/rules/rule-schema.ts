@@ -14,7 +14,8 @@ export const RULE_CATEGORIES = [
 export type RuleCategory = (typeof RULE_CATEGORIES)[number];
 
 export type LeafCondition = { readonly field: string; readonly operator: Operator; readonly value?: unknown };
-export type Condition = LeafCondition | { readonly all: readonly Condition[] } | { readonly any: readonly Condition[] };
+export type Condition =
+  LeafCondition | { readonly all: readonly Condition[] } | { readonly any: readonly Condition[] };
 
 type Path = (string | number)[];
 type Issue = { path: Path; message: string };
@@ -33,17 +34,23 @@ function checkCondition(node: unknown, path: Path, out: Issue[]): void {
   for (const key of ['all', 'any'] as const) {
     if (key in node) {
       const list = node[key];
-      if (!Array.isArray(list) || list.length === 0) out.push({ path: [...path, key], message: `${key} needs a non-empty array` });
+      if (!Array.isArray(list) || list.length === 0)
+        out.push({ path: [...path, key], message: `${key} needs a non-empty array` });
       else list.forEach((c, i) => checkCondition(c, [...path, key, i], out));
       return;
     }
   }
   const { field, operator, value } = node;
-  if (typeof field !== 'string') return void out.push({ path: [...path, 'field'], message: 'field is required' });
+  if (typeof field !== 'string')
+    return void out.push({ path: [...path, 'field'], message: 'field is required' });
   const resolved = resolveFactField(field);
-  if (resolved === undefined) out.push({ path: [...path, 'field'], message: `unknown fact field "${field}"` });
+  if (resolved === undefined)
+    out.push({ path: [...path, 'field'], message: `unknown fact field "${field}"` });
   if (!isOperator(operator))
-    return void out.push({ path: [...path, 'operator'], message: `unknown operator ${JSON.stringify(operator)}` });
+    return void out.push({
+      path: [...path, 'operator'],
+      message: `unknown operator ${JSON.stringify(operator)}`,
+    });
   if (resolved === undefined) return;
   const problem = checkOperand(factType(resolved), operator, value);
   if (problem !== undefined) out.push({ path: [...path, 'value'], message: problem });
@@ -71,7 +78,8 @@ export type RuleInput = z.input<typeof ruleSchema>;
 export const ruleSetSchema = z.array(ruleSchema).superRefine((rules, ctx) => {
   const seen = new Set<string>();
   rules.forEach((r, i) => {
-    if (seen.has(r.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate rule id "${r.id}"` });
+    if (seen.has(r.id))
+      ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate rule id "${r.id}"` });
     seen.add(r.id);
   });
 });
@@ -87,7 +95,10 @@ export type RuleValidation = { ok: true; rules: Rule[] } | { ok: false; errors: 
 export function validateRuleSet(input: unknown): RuleValidation {
   const parsed = ruleSetSchema.safeParse(input);
   if (parsed.success) return { ok: true, rules: parsed.data };
-  return { ok: false, errors: parsed.error.issues.map((i) => `${formatPath('rules', i.path)}: ${i.message}`) };
+  return {
+    ok: false,
+    errors: parsed.error.issues.map((i) => `${formatPath('rules', i.path)}: ${i.message}`),
+  };
 }
 
 // Parses a rule set or throws with every error listed; for trusted, built-in rules.

@@ -9,6 +9,7 @@ import { registerInventoryRoutes } from '../../src/inventory/index.ts';
 import { systemClock } from '../../src/shared/clock.ts';
 import { registerOrderRoutes } from '../../src/orders/index.ts';
 import { registerShopRoutes } from '../../src/shops/index.ts';
+import { registerOperatorActionRoutes } from '../../src/workflows/index.ts';
 import { migrations } from './test-database.ts';
 
 export const TEST_ADMIN_TOKEN = 'test-operator-token-0123456789';
@@ -33,6 +34,7 @@ export async function buildTestServer(db: Database): Promise<FastifyInstance> {
         (scope) => registerShopRoutes(scope, { db }),
         (scope) => registerInventoryRoutes(scope, { db }),
         (scope) => registerOrderRoutes(scope, { db }),
+        (scope) => registerOperatorActionRoutes(scope, { db, clock: systemClock }),
       ]),
   ]);
 }

@@ -1,0 +1,44 @@
+// Public API of viral detection: arrival tracking, both detectors, episodes, labelled scenarios.
+export {
+  DEFAULT_TRACKER_OPTIONS,
+  advance,
+  baselinePerHour,
+  countInWindow,
+  createTracker,
+  recordArrival,
+  type ArrivalTracker,
+  type TrackerOptions,
+} from './arrival-tracker.ts';
+export type { SpikeDetector } from './detector.ts';
+export {
+  DEFAULT_EARLY_OPTIONS,
+  createEarlyDetector,
+  earlyScore,
+  type EarlyOptions,
+  type EarlyScore,
+} from './early-detector.ts';
+export {
+  createEpisodeState,
+  observe,
+  type Episode,
+  type EpisodeEvent,
+  type EpisodeState,
+} from './episodes.ts';
+export { poissonTail } from './poisson.ts';
+export { runScenario, scoreSuite, type Detection, type SuiteScore } from './run-scenario.ts';
+export {
+  LOOKALIKE_SHAPES,
+  SPIKE_SHAPES,
+  generateScenario,
+  mulberry32,
+  scenarioSuite,
+  type Scenario,
+  type ScenarioShape,
+} from './scenarios.ts';
+export {
+  THRESHOLD_INCREASE_PERCENT,
+  THRESHOLD_ORDERS_PER_HOUR,
+  createThresholdDetector,
+  thresholdRuleHolds,
+  velocityIncrease,
+} from './threshold-detector.ts';

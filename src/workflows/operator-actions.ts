@@ -1,0 +1,103 @@
+import type { Database } from '../db/index.ts';
+import { enqueueJobs, holdJob, releaseJob } from '../queue/index.ts';
+import { AppError } from '../shared/errors.ts';
+import type { Clock } from '../shared/clock.ts';
+import {
+  appendOrderEvent,
+  SLA_MS,
+  TERMINAL_STATES,
+  transitionOrder,
+  type OrderState,
+  type Priority,
+} from '../orders/index.ts';
+
+export type OperatorAction = 'retry' | 'hold' | 'release' | 'cancel';
+
+interface OrderRow {
+  shop_id: string;
+  order_id: string;
+  state: OrderState;
+  priority: Priority;
+  hold_reason: string | null;
+}
+
+/**
+ * Carries out an operator's action on an order in one transaction, with its timeline entry, or
+ * throws NOT_FOUND / CONFLICT saying why the action does not apply now.
+ */
+export async function applyOperatorAction(
+  deps: { db: Database; clock: Clock },
+  input: { orderId: string; action: OperatorAction; reason?: string | undefined },
+): Promise<{ state: OrderState; hold_reason: string | null }> {
+  // A refused retry or cancel is committed to the timeline (who tried what), then reported.
+  type Outcome = { refused: string } | { state: OrderState; hold_reason: string | null };
+  const outcome = await deps.db.transaction<Outcome>(async (tx) => {
+    const { rows } = await tx.query<OrderRow>(
+      `SELECT shop_id, order_id, state, priority, hold_reason FROM orders WHERE order_id = $1 LIMIT 1 FOR UPDATE`,
+      [input.orderId],
+    );
+    const order = rows[0];
+    if (!order) throw new AppError('NOT_FOUND', `No order ${input.orderId} is stored`);
+    const now = new Date(deps.clock.now());
+    const key = { shopId: order.shop_id, orderId: order.order_id };
+    const detail = { by: 'operator', ...(input.reason ? { reason: input.reason } : {}) };
+
+    switch (input.action) {
+      case 'retry':
+      case 'cancel': {
+        const result = await transitionOrder(tx, { ...key, event: input.action, detail, at: now });
+        if (!result.ok)
+          throw new AppError('CONFLICT', `Cannot ${input.action} order ${order.order_id}: ${result.reason}`);
+        if (input.action === 'retry') {
+          const deadline = new Date(now.getTime() + SLA_MS[order.priority]);
+          await enqueueJobs(tx, [{ ...key, lane: order.priority, deadline }], now);
+        }
+        return { state: result.to, hold_reason: order.hold_reason };
+      }
+      case 'hold': {
+        if (TERMINAL_STATES.has(order.state) || order.state === 'shipped') {
+          throw new AppError('CONFLICT', `Cannot hold order ${order.order_id}: it is already ${order.state}`);
+        }
+        if (order.hold_reason !== null) {
+          throw new AppError('CONFLICT', `Order ${order.order_id} is already on hold (${order.hold_reason})`);
+        }
+        const reason = input.reason ?? 'operator';
+        await tx.query(
+          `UPDATE orders SET hold_reason = $3, updated_at = $4 WHERE shop_id = $1 AND order_id = $2`,
+          [key.shopId, key.orderId, reason, now],
+        );
+        await holdJob(tx, key);
+        await appendOrderEvent(tx, {
+          ...key,
+          kind: 'hold',
+          from: order.state,
+          to: order.state,
+          detail,
+          at: now,
+        });
+        return { state: order.state, hold_reason: reason };
+      }
+      case 'release': {
+        if (order.hold_reason === null) {
+          throw new AppError('CONFLICT', `Order ${order.order_id} is not on hold`);
+        }
+        await tx.query(
+          `UPDATE orders SET hold_reason = NULL, updated_at = $3 WHERE shop_id = $1 AND order_id = $2`,
+          [key.shopId, key.orderId, now],
+        );
+        await releaseJob(tx, { ...key, runAt: now });
+        await appendOrderEvent(tx, {
+          ...key,
+          kind: 'release',
+          from: order.state,
+          to: order.state,
+          detail: { ...detail, held_for: order.hold_reason },
+          at: now,
+        });
+        return { state: order.state, hold_reason: null };
+      }
+    }
+  });
+  if ('refused' in outcome) throw new AppError('CONFLICT', outcome.refused);
+  return outcome;
+}
