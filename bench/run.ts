@@ -4,10 +4,12 @@
  */
 import { ingestBenchmark } from './ingest.ts';
 import { storageBenchmark } from './storage.ts';
+import { viralBenchmark } from './viral.ts';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   storage: storageBenchmark,
   ingest: ingestBenchmark,
+  viral: viralBenchmark,
 };
 
 const requested = process.argv.slice(2).filter((a) => a !== '--');
