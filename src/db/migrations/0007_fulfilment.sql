@@ -1,0 +1,2 @@
+-- 0007 fulfilment: step intents and results, labels, tracking, purchase orders.
+SELECT 1;
