@@ -14,7 +14,12 @@ const RAW = [
     category: 'exception_handling',
     priority: 100,
     stop_processing: true,
-    conditions: { field: 'customer.tags', operator: 'contains', value: 'fraud' },
+    conditions: {
+      any: [
+        { field: 'customer.tags', operator: 'contains', value: 'fraud' },
+        { field: 'customer.past_fraud', operator: 'equals', value: true },
+      ],
+    },
     actions: [
       { type: 'hold', parameters: { reason: 'fraud', until_released: true } },
       { type: 'require_manual_review', parameters: { reason: 'customer tagged fraud' } },
@@ -42,7 +47,11 @@ const RAW = [
     category: 'viral_detection',
     priority: 94,
     conditions: { field: 'demand.active_spike', operator: 'equals', value: true },
-    actions: [{ type: 'escalate_priority', parameters: { new_priority: 'viral' } }],
+    actions: [
+      { type: 'escalate_priority', parameters: { new_priority: 'viral' } },
+      { type: 'auto_reorder_inventory', parameters: { multiplier: 2.5, urgent: true } },
+      { type: 'add_tag', parameters: { tag: 'viral' } },
+    ],
   },
   {
     id: 'vip-customer',

@@ -165,6 +165,17 @@ describe('default rules', () => {
     ]);
   });
 
+  it('an active spike reported by the detector escalates to viral and re-orders 2.5x urgently', () => {
+    const d = evaluate(DEFAULT_RULES, { 'demand.active_spike': true, 'order.value': 20 });
+    expect(d).toMatchObject({ priority: 'viral', tags: ['viral'] });
+    expect(d.reorders).toEqual([{ multiplier: 2.5, urgent: true, ruleId: 'active-spike' }]);
+  });
+
+  it('a customer with past fraud but no tag is held like a tagged one', () => {
+    const d = evaluate(DEFAULT_RULES, { 'customer.past_fraud': true, 'customer.tags': [] });
+    expect(d).toMatchObject({ manualReview: true, stoppedBy: 'fraud-hold' });
+  });
+
   it('a customer tagged fraud is held until released, reviewed, and nothing else runs', () => {
     const d = evaluate(DEFAULT_RULES, { 'customer.tags': ['fraud'], 'order.value': 500 });
     expect(d).toMatchObject({ manualReview: true, stoppedBy: 'fraud-hold', priority: 'standard' });

@@ -15,6 +15,9 @@ export const FACT_CATALOGUE = {
   'order.residential': 'boolean',
   'order.shipping_type': 'string',
   'order.ship_by_hours': 'number',
+  'order.deliver_by_hours': 'number',
+  'order.fast_delivery': 'boolean',
+  'order.product_ids': 'string[]',
   'order.is_sample': 'boolean',
   'order.is_on_hold': 'boolean',
   'order.is_cod': 'boolean',
@@ -22,6 +25,7 @@ export const FACT_CATALOGUE = {
   'customer.repeat_orders': 'number',
   'customer.lifetime_value': 'number',
   'customer.tags': 'string[]',
+  'customer.past_fraud': 'boolean',
   'customer.country': 'string',
   'product.stock': 'number',
   'product.category': 'string',
@@ -29,9 +33,12 @@ export const FACT_CATALOGUE = {
   'demand.orders_per_hour': 'number',
   'demand.velocity_increase': 'number',
   'demand.active_spike': 'boolean',
+  'demand.content_signals': 'number',
   'signal.hashtag': 'string',
   'signal.creator': 'string',
   'signal.views': 'number',
+  'signal.hashtags': 'string[]',
+  'signal.creators': 'string[]',
 } as const satisfies Record<string, FactType>;
 
 export type FactField = keyof typeof FACT_CATALOGUE;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { OPERATORS } from './operators.ts';
 import { validateRuleSet } from './rule-schema.ts';
 
 const rule = (over: Record<string, unknown> = {}) => ({
@@ -32,7 +33,7 @@ describe('rule validation', () => {
       },
     });
     expect(errorsOf([rule({ id: 'a' }), rule({ id: 'b' }), bad])).toEqual([
-      'rules[2].conditions.all[1].operator: unknown operator "greater"',
+      `rules[2].conditions.all[1].operator: must be one of ${OPERATORS.join(', ')} (got "greater")`,
     ]);
   });
 
@@ -107,5 +108,17 @@ describe('rule validation', () => {
   it('an unknown category and duplicate ids are named', () => {
     expect(errorsOf([rule({ category: 'misc' })])[0]).toMatch(/^rules\[0\]\.category: /);
     expect(errorsOf([rule(), rule()])).toEqual(['rules[1].id: duplicate rule id "r"']);
+  });
+
+  it('a misspelt rule key is an error rather than silently dropped', () => {
+    expect(errorsOf([rule({ stop_procesing: true })])).toEqual([
+      'rules[0]: Unrecognized key: "stop_procesing"',
+    ]);
+  });
+
+  it('a rule id must be usable in a URL path', () => {
+    expect(errorsOf([rule({ id: 'has space' })])).toEqual([
+      'rules[0].id: use 1-64 letters, digits, dot, dash, underscore or colon',
+    ]);
   });
 });

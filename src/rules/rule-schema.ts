@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { actionSchema } from './actions.ts';
 import { factType, resolveFactField } from './facts.ts';
-import { checkOperand, isOperator, type Operator } from './operators.ts';
+import { checkOperand, isOperator, OPERATORS, type Operator } from './operators.ts';
 
 export const RULE_CATEGORIES = [
   'viral_detection',
@@ -49,7 +49,7 @@ function checkCondition(node: unknown, path: Path, out: Issue[]): void {
   if (!isOperator(operator))
     return void out.push({
       path: [...path, 'operator'],
-      message: `unknown operator ${JSON.stringify(operator)}`,
+      message: `must be one of ${OPERATORS.join(', ')} (got ${JSON.stringify(operator)})`,
     });
   if (resolved === undefined) return;
   const problem = checkOperand(factType(resolved), operator, value);
@@ -62,9 +62,10 @@ const conditionSchema = z.unknown().superRefine((node, ctx) => {
   for (const i of issues) ctx.addIssue({ code: 'custom', path: i.path, message: i.message });
 }) as unknown as z.ZodType<Condition | readonly Condition[]>;
 
-export const ruleSchema = z.object({
-  id: z.string().min(1),
-  name: z.string().min(1),
+// Strict: a misspelt key (`stop_procesing`) is an error, not silently dropped.
+export const ruleSchema = z.strictObject({
+  id: z.string().regex(/^[\w.:-]{1,64}$/, 'use 1-64 letters, digits, dot, dash, underscore or colon'),
+  name: z.string().min(1).max(200),
   category: z.enum(RULE_CATEGORIES),
   priority: z.number().finite(),
   enabled: z.boolean().default(true),
