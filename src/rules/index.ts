@@ -40,3 +40,10 @@ export {
   type RuleInput,
   type RuleValidation,
 } from './rule-schema.ts';
+export { checkRule, checkRuleSet, type RuleProblem } from './rule-schema.ts';
+export { buildOrderFacts, velocityIncreasePercent, type OrderSnapshot } from './order-facts.ts';
+export { loadOrderSnapshots } from './order-facts-queries.ts';
+export { classifyOrder, decideOrder, timelineDetail, type OrderDecision } from './classify-order.ts';
+export { dryRunRules, type DryRunReport } from './dry-run.ts';
+export { loadPublishedRuleSet, type RuleSetRef, type RuleSetRow } from './rule-set-queries.ts';
+export { registerRuleRoutes } from './rule-routes.ts';

@@ -91,15 +91,36 @@ export function formatPath(root: string, path: readonly PropertyKey[]): string {
 }
 
 export type RuleValidation = { ok: true; rules: Rule[] } | { ok: false; errors: string[] };
+/** One validation problem: the exact field (`rules[2].conditions.all[0].operator`) and what is wrong. */
+export type RuleProblem = { readonly field: string; readonly message: string };
+
+function problemsOf(root: string, error: z.ZodError): RuleProblem[] {
+  return error.issues.map((i) => ({ field: formatPath(root, i.path), message: i.message }));
+}
+
+// Validates a whole rule set; problems are named from `rules`.
+export function checkRuleSet(
+  input: unknown,
+): { ok: true; rules: Rule[] } | { ok: false; problems: RuleProblem[] } {
+  const parsed = ruleSetSchema.safeParse(input);
+  return parsed.success
+    ? { ok: true, rules: parsed.data }
+    : { ok: false, problems: problemsOf('rules', parsed.error) };
+}
+
+// Validates one rule; problems are named from `rule`.
+export function checkRule(input: unknown): { ok: true; rule: Rule } | { ok: false; problems: RuleProblem[] } {
+  const parsed = ruleSchema.safeParse(input);
+  return parsed.success
+    ? { ok: true, rule: parsed.data }
+    : { ok: false, problems: problemsOf('rule', parsed.error) };
+}
 
 // Validates a rule set on write; errors read `path: message`.
 export function validateRuleSet(input: unknown): RuleValidation {
-  const parsed = ruleSetSchema.safeParse(input);
-  if (parsed.success) return { ok: true, rules: parsed.data };
-  return {
-    ok: false,
-    errors: parsed.error.issues.map((i) => `${formatPath('rules', i.path)}: ${i.message}`),
-  };
+  const checked = checkRuleSet(input);
+  if (checked.ok) return checked;
+  return { ok: false, errors: checked.problems.map((p) => `${p.field}: ${p.message}`) };
 }
 
 // Parses a rule set or throws with every error listed; for trusted, built-in rules.
