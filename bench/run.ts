@@ -10,6 +10,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   storage: storageBenchmark,
   ingest: ingestBenchmark,
   viral: viralBenchmark,
+  engine: (await import('./engine.ts')).engineBenchmark,
 };
 
 const requested = process.argv.slice(2).filter((a) => a !== '--');
