@@ -1,0 +1,211 @@
+/**
+ * `npm run bench -- engine`: drains N orders (default 20,000; set ENGINE_BENCH_ORDERS)
+ * spread over the four lanes through the lifecycle received → ... → shipped (5 steps, each a real
+ * `transitionOrder` with its timeline entry, no outside work), on a fresh PostgreSQL database per
+ * contender: our worker pool, then the same steps on pg-boss. Prints orders/s, order-steps/s,
+ * per-lane p50/p99 from enqueue to shipped, and peak RSS (sampled) for each.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { PRIORITIES, SLA_MS, type Priority } from '../src/orders/index.ts';
+import { enqueueJobs, startWorkerPool } from '../src/queue/index.ts';
+import { LIFECYCLE_STEPS, lifecycleStep } from '../src/queue/lifecycle-step.ts';
+import { systemClock } from '../src/shared/clock.ts';
+import { createLogger } from '../src/shared/log.ts';
+import { sleep } from '../src/shared/sleep.ts';
+import { loadMigrations, migrate, openPostgres, type Database } from '../src/db/index.ts';
+import { POSTGRES_URL } from './databases.ts';
+import { preparePgBoss } from './engine-pgboss.ts';
+import { printTable } from './storage.ts';
+
+const POOL_SIZE = 8;
+
+interface Drained {
+  label: string;
+  seconds: number;
+  peakRssMb: number;
+  lanes: Map<Priority, { p50: number; p99: number }>;
+}
+
+export async function engineBenchmark(): Promise<void> {
+  const count = Number(process.env.ENGINE_BENCH_ORDERS ?? 20_000);
+  if (!Number.isInteger(count) || count < 4) {
+    process.stderr.write(`ENGINE_BENCH_ORDERS must be a whole number of at least 4 (got ${String(count)})\n`);
+    process.exit(2);
+  }
+  const orders = Array.from({ length: count }, (_, i) => ({
+    orderId: `o${i + 1}`,
+    lane: PRIORITIES[i % 4]!,
+  }));
+  process.stdout.write(
+    `${count.toLocaleString('en-US')} orders, ${LIFECYCLE_STEPS} steps each, PostgreSQL\n`,
+  );
+
+  const results: Drained[] = [];
+  const ours = await contender('CreatorFlow engine (1 process)', orders, async (target, queued) => {
+    await queueOurs(target.db, queued);
+    return async () => {
+      const pool = await startWorkerPool(
+        {
+          db: target.db,
+          clock: systemClock,
+          log: createLogger('silent'),
+          step: lifecycleStep({ db: target.db, clock: systemClock }),
+          giveUp: (job, error) => Promise.reject(new Error(`order ${job.order_id} gave up: ${error}`)),
+        },
+        { workerId: 'bench-1' },
+      );
+      return () => pool.stop();
+    };
+  });
+  if (ours) results.push(ours);
+
+  const boss = await contender('pg-boss 10 (1 process)', orders, async (target, queued) => {
+    const run = await preparePgBoss(target.db, target.url, queued, {
+      workersPerLane: 2,
+      batchSize: 50,
+      poolSize: POOL_SIZE,
+    });
+    return async () => {
+      await run.start();
+      return () => run.stop();
+    };
+  });
+  if (boss) results.push(boss);
+
+  printTable(
+    ['engine', 'orders/s', 'order-steps/s', ...PRIORITIES.map((l) => `${l} p50/p99 s`), 'peak RSS MB'],
+    results.map((r) => [
+      r.label,
+      fmt(count / r.seconds),
+      fmt((count * LIFECYCLE_STEPS) / r.seconds),
+      ...PRIORITIES.map((l) => `${secs(r.lanes.get(l)?.p50)} / ${secs(r.lanes.get(l)?.p99)}`),
+      fmt(r.peakRssMb),
+    ]),
+  );
+  if (ours && boss) {
+    process.stdout.write(`engine / pg-boss orders/s: ${(boss.seconds / ours.seconds).toFixed(2)}x\n`);
+  }
+}
+
+/** A contender: queues its work (before the clock), then starts workers and returns how to stop them. */
+type Contender = (
+  target: EngineDatabase,
+  orders: readonly { orderId: string; lane: Priority }[],
+) => Promise<() => Promise<() => Promise<void>>>;
+
+/**
+ * Seeds a fresh database with the orders, lets the contender queue them, starts its workers (the
+ * clock starts here, and each order's receipt is reset to it), waits until every order is shipped,
+ * and measures: drain time to the last shipped order, per-lane latency, RSS sampled every 100 ms.
+ */
+async function contender(
+  label: string,
+  orders: readonly { orderId: string; lane: Priority }[],
+  prepare: Contender,
+): Promise<Drained | undefined> {
+  const target = await engineDatabase();
+  if (!target) return undefined;
+  try {
+    await seedOrders(target.db, orders);
+    const start = await prepare(target, orders);
+    await target.db.query(`UPDATE orders SET received_at = now(), updated_at = now()`);
+    const started = Date.now();
+    const stop = await start();
+    let peakRss = process.memoryUsage().rss;
+    for (;;) {
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+      const { rows } = await target.db.query<{ left: number }>(
+        `SELECT count(*)::int AS left FROM orders WHERE state <> 'shipped'`,
+      );
+      if (rows[0]!.left === 0) break;
+      await sleep(100);
+    }
+    await stop();
+    const { rows } = await target.db.query<{ lane: Priority; p50: number; p99: number; last: Date }>(
+      `SELECT priority AS lane,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM updated_at - received_at)) AS p50,
+              percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM updated_at - received_at)) AS p99,
+              max(updated_at) AS last
+         FROM orders GROUP BY priority`,
+    );
+    const last = Math.max(...rows.map((r) => r.last.getTime()));
+    return {
+      label,
+      seconds: (last - started) / 1000,
+      peakRssMb: peakRss / 2 ** 20,
+      lanes: new Map(rows.map((r) => [r.lane, { p50: Number(r.p50), p99: Number(r.p99) }])),
+    };
+  } finally {
+    await target.drop();
+  }
+}
+
+interface EngineDatabase {
+  readonly db: Database;
+  readonly url: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh, migrated database on the benchmark's PostgreSQL server, or undefined when unreachable. */
+async function engineDatabase(): Promise<EngineDatabase | undefined> {
+  const name = `cf_bench_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: POSTGRES_URL });
+  try {
+    await admin.connect();
+  } catch (error) {
+    process.stdout.write(
+      `(PostgreSQL at ${POSTGRES_URL} unreachable: ${(error as Error).message}; skipped)\n`,
+    );
+    return undefined;
+  }
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${name}`;
+  const db = await openPostgres(url.toString(), { max: POOL_SIZE });
+  await migrate(db, loadMigrations());
+  return {
+    db,
+    url: url.toString(),
+    async drop() {
+      await db.close();
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+async function seedOrders(
+  db: Database,
+  orders: readonly { orderId: string; lane: Priority }[],
+): Promise<void> {
+  await db.query(`INSERT INTO shops (shop_id, shop_cipher) VALUES ('bench', 'c')`);
+  await db.query(
+    `INSERT INTO orders (shop_id, order_id, priority, sla_deadline)
+     SELECT 'bench', o, p, now() FROM unnest($1::text[], $2::text[]) AS t(o, p)`,
+    [orders.map((o) => o.orderId), orders.map((o) => o.lane)],
+  );
+}
+
+/** Our engine's queue: one job per order, due now, with its lane's SLA deadline. */
+async function queueOurs(
+  db: Database,
+  orders: readonly { orderId: string; lane: Priority }[],
+): Promise<void> {
+  const now = new Date();
+  for (let start = 0; start < orders.length; start += 5_000) {
+    await enqueueJobs(
+      db,
+      orders.slice(start, start + 5_000).map((o) => ({
+        shopId: 'bench',
+        orderId: o.orderId,
+        lane: o.lane,
+        deadline: new Date(now.getTime() + SLA_MS[o.lane]),
+      })),
+      now,
+    );
+  }
+}
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+const secs = (n: number | undefined): string => (n === undefined ? '-' : n.toFixed(2));
