@@ -82,3 +82,18 @@ export async function countInboxByStatus(db: Queryable): Promise<Record<string, 
   );
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
 }
+
+/**
+ * Puts parked events of every shop that is now registered and active back in line (however it
+ * was connected: by hand, OAuth or re-authorisation); returns how many.
+ */
+export async function resumeEventsOfActiveShops(db: Queryable, now: Date): Promise<number> {
+  const { rowCount } = await db.query(
+    `UPDATE webhook_inbox w SET status = 'pending', next_attempt_at = $1, attempts = 0
+       FROM shops s
+      WHERE w.status = 'waiting_for_shop' AND s.shop_id = w.shop_id AND s.status = 'active'
+        AND s.access_token IS NOT NULL`,
+    [now],
+  );
+  return rowCount;
+}

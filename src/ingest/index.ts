@@ -1,6 +1,7 @@
 export { createInboxWriter, type InboxEntry, type InboxResult, type InboxWriter } from './inbox-writer.ts';
 export {
   countInboxByStatus,
+  resumeEventsOfActiveShops,
   resumeEventsOfShop,
   type InboxEvent,
   type InboxOutcome,
@@ -18,3 +19,12 @@ export {
   type WebhookEnvelope,
 } from './tiktok-webhook-route.ts';
 export { registerTiktokIntake } from './tiktok-intake.ts';
+export {
+  reconcileDueShops,
+  reconcileNotificationId,
+  reconcileShop,
+  startReconciliation,
+  type ReconcileDeps,
+  type ReconcileOptions,
+  type ReconcileResult,
+} from './reconciliation.ts';

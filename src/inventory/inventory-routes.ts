@@ -15,7 +15,14 @@ const stockInputSchema = z.object({
 const skuPattern = /^[\w.\-/ ]{1,100}$/;
 
 /** PUT /api/shops/:shop_id/inventory/:seller_sku (stock take) and GET /api/shops/:shop_id/inventory. */
-export function registerInventoryRoutes(app: FastifyInstance, deps: { db: Database }): void {
+export function registerInventoryRoutes(
+  app: FastifyInstance,
+  deps: {
+    db: Database;
+    /** Called after stock of a SKU was set, so orders waiting for it can try again at once. */
+    onStockChanged?: (shopId: string, sellerSkus: readonly string[]) => Promise<void>;
+  },
+): void {
   app.put<{ Params: { shop_id: string; seller_sku: string } }>(
     '/api/shops/:shop_id/inventory/:seller_sku',
     async (request) => {
@@ -39,6 +46,7 @@ export function registerInventoryRoutes(app: FastifyInstance, deps: { db: Databa
           { details: { reserved: result.reserved } },
         );
       }
+      await deps.onStockChanged?.(shopId, [sellerSku]);
       return result.level;
     },
   );

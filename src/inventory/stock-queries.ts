@@ -44,6 +44,9 @@ export async function setStock(
        on_hand = excluded.on_hand,
        weight_oz = coalesce($4, inventory.weight_oz),
        low_stock_threshold = coalesce($5, inventory.low_stock_threshold),
+       -- Back above the threshold: the next crossing below alerts again.
+       low_stock_since = CASE WHEN excluded.on_hand - inventory.reserved > coalesce($5, inventory.low_stock_threshold)
+                              THEN NULL ELSE inventory.low_stock_since END,
        updated_at = now()
      WHERE inventory.reserved <= excluded.on_hand
      RETURNING ${LEVEL_COLUMNS}`,
@@ -62,7 +65,8 @@ export async function restock(
   input: { shopId: string; sellerSku: string; units: number },
 ): Promise<StockLevel | undefined> {
   const { rows } = await db.query<StockLevel>(
-    `UPDATE inventory SET on_hand = on_hand + $3, updated_at = now()
+    `UPDATE inventory SET on_hand = on_hand + $3, updated_at = now(),
+            low_stock_since = CASE WHEN on_hand + $3 - reserved > low_stock_threshold THEN NULL ELSE low_stock_since END
       WHERE shop_id = $1 AND seller_sku = $2
       RETURNING ${LEVEL_COLUMNS}`,
     [input.shopId, input.sellerSku, input.units],

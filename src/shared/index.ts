@@ -3,3 +3,4 @@ export { ManualClock, systemClock, type Clock } from './clock.ts';
 export { createLogger, type Logger } from './log.ts';
 export { sleep, yieldToEventLoop } from './sleep.ts';
 export { createMetrics, type Metrics } from './metrics.ts';
+export { startPollLoop, type PollLoop } from './poll-loop.ts';

@@ -1,2 +1,18 @@
 export { applyOperatorAction, type OperatorAction } from './operator-actions.ts';
 export { registerOperatorActionRoutes } from './operator-routes.ts';
+export {
+  DEFAULT_TUNING as DEFAULT_FULFILMENT_TUNING,
+  directTiktokAccess,
+  runDueCompensations,
+  runOrderStep,
+  startFulfilment,
+  storedCredentials,
+  wakeBackOrdered,
+  type ClassifyOrder,
+  type FulfilmentDeps,
+  type FulfilmentTuning,
+  type NewOrder,
+  type OrderDecision,
+  type RunningFulfilment,
+  type TiktokAccess,
+} from './fulfilment/index.ts';

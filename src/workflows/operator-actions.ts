@@ -1,12 +1,13 @@
 import type { Database } from '../db/index.ts';
+import type { NotifyRoutes } from '../notify/index.ts';
 import { enqueueJobs, holdJob, releaseJob } from '../queue/index.ts';
 import { AppError } from '../shared/errors.ts';
 import type { Clock } from '../shared/clock.ts';
+import { moveOrder } from './fulfilment/order-transitions.ts';
 import {
   appendOrderEvent,
   SLA_MS,
   TERMINAL_STATES,
-  transitionOrder,
   type OrderState,
   type Priority,
 } from '../orders/index.ts';
@@ -26,7 +27,7 @@ interface OrderRow {
  * throws NOT_FOUND / CONFLICT saying why the action does not apply now.
  */
 export async function applyOperatorAction(
-  deps: { db: Database; clock: Clock },
+  deps: { db: Database; clock: Clock; routes: NotifyRoutes },
   input: { orderId: string; action: OperatorAction; reason?: string | undefined },
 ): Promise<{ state: OrderState; hold_reason: string | null }> {
   // A refused retry or cancel is committed to the timeline (who tried what), then reported.
@@ -45,7 +46,7 @@ export async function applyOperatorAction(
     switch (input.action) {
       case 'retry':
       case 'cancel': {
-        const result = await transitionOrder(tx, { ...key, event: input.action, detail, at: now });
+        const result = await moveOrder(tx, deps, { ...key, event: input.action, detail, at: now });
         if (!result.ok)
           throw new AppError('CONFLICT', `Cannot ${input.action} order ${order.order_id}: ${result.reason}`);
         if (input.action === 'retry') {
@@ -82,10 +83,15 @@ export async function applyOperatorAction(
           throw new AppError('CONFLICT', `Order ${order.order_id} is not on hold`);
         }
         await tx.query(
-          `UPDATE orders SET hold_reason = NULL, updated_at = $3 WHERE shop_id = $1 AND order_id = $2`,
+          `UPDATE orders SET hold_reason = NULL, hold_until = NULL, updated_at = $3 WHERE shop_id = $1 AND order_id = $2`,
           [key.shopId, key.orderId, now],
         );
         await releaseJob(tx, { ...key, runAt: now });
+        // A job that ended while the order was held (it left the queue) starts again.
+        if (!TERMINAL_STATES.has(order.state) && order.state !== 'failed') {
+          const deadline = new Date(now.getTime() + SLA_MS[order.priority]);
+          await enqueueJobs(tx, [{ ...key, lane: order.priority, deadline }], now);
+        }
         await appendOrderEvent(tx, {
           ...key,
           kind: 'release',

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { parseBody } from '../api/parse-body.ts';
 import type { Database } from '../db/index.ts';
+import type { NotifyRoutes } from '../notify/index.ts';
 import type { Clock } from '../shared/clock.ts';
 import { applyOperatorAction } from './operator-actions.ts';
 
@@ -13,7 +14,7 @@ const actionBodySchema = z.object({ reason: z.string().trim().min(1).max(500).op
 /** POST /api/orders/:order_id/(retry|hold|release|cancel), with an optional `{reason}`. Auth is the caller's. */
 export function registerOperatorActionRoutes(
   app: FastifyInstance,
-  deps: { db: Database; clock: Clock },
+  deps: { db: Database; clock: Clock; routes: NotifyRoutes },
 ): void {
   app.post<{ Params: { order_id: string; action: string } }>(
     '/api/orders/:order_id/:action',

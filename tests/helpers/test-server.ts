@@ -12,6 +12,9 @@ import { registerShopRoutes } from '../../src/shops/index.ts';
 import { registerOperatorActionRoutes } from '../../src/workflows/index.ts';
 import { migrations } from './test-database.ts';
 
+/** Notification routes with no targets: outbox rows are planned per target, so none are written. */
+export const NO_ROUTES = { team_lead: [], devops: [], fulfillment_team: [] } as const;
+
 export const TEST_ADMIN_TOKEN = 'test-operator-token-0123456789';
 export const AUTH = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
 export const TEST_APP_KEY = 'test-app-key';
@@ -34,7 +37,7 @@ export async function buildTestServer(db: Database): Promise<FastifyInstance> {
         (scope) => registerShopRoutes(scope, { db }),
         (scope) => registerInventoryRoutes(scope, { db }),
         (scope) => registerOrderRoutes(scope, { db }),
-        (scope) => registerOperatorActionRoutes(scope, { db, clock: systemClock }),
+        (scope) => registerOperatorActionRoutes(scope, { db, clock: systemClock, routes: NO_ROUTES }),
       ]),
   ]);
 }

@@ -1,0 +1,86 @@
+import type { Queryable } from '../../db/index.ts';
+import { consumeOrder, releaseOrder } from '../../inventory/index.ts';
+import { notify, type NotifyRoutes } from '../../notify/index.ts';
+import { transitionOrder, type OrderEvent, type TransitionResult } from '../../orders/index.ts';
+
+export interface TransitionDeps {
+  readonly routes: NotifyRoutes;
+}
+
+/**
+ * Applies an event to an order and, in the same transaction, starts undoing what the transition
+ * leaves behind: held stock is released at once; a bought label's void and a TikTok cancellation
+ * become compensation rows that the compensation runner carries out (and retries); an operator is
+ * notified through the outbox. Also keeps the order's time stamps and failure reason.
+ */
+export async function moveOrder(
+  tx: Queryable,
+  deps: TransitionDeps,
+  input: { shopId: string; orderId: string; event: OrderEvent; detail?: Record<string, unknown>; at: Date },
+): Promise<TransitionResult> {
+  const result = await transitionOrder(tx, input);
+  if (!result.ok) return result;
+  const key = { shopId: input.shopId, orderId: input.orderId };
+
+  for (const compensation of result.compensations) {
+    switch (compensation) {
+      case 'release_stock':
+        await releaseOrder(tx, key);
+        break;
+      case 'void_label':
+        await tx.query(
+          `WITH live AS (
+             UPDATE labels SET status = 'voiding', updated_at = $3
+              WHERE shop_id = $1 AND order_id = $2 AND status = 'bought'
+              RETURNING idempotency_key)
+           INSERT INTO compensations (shop_id, order_id, kind, subject, next_attempt_at)
+           SELECT $1, $2, 'void_label', idempotency_key, $3 FROM live
+           ON CONFLICT DO NOTHING`,
+          [key.shopId, key.orderId, input.at],
+        );
+        break;
+      case 'cancel_on_tiktok':
+        await tx.query(
+          `INSERT INTO compensations (shop_id, order_id, kind, subject, next_attempt_at)
+           VALUES ($1, $2, 'cancel_on_tiktok', $2, $3) ON CONFLICT DO NOTHING`,
+          [key.shopId, key.orderId, input.at],
+        );
+        break;
+      case 'notify_operator':
+        await notify(
+          tx,
+          deps.routes,
+          {
+            cause: `order:${key.orderId}:${input.event}:${result.to}`,
+            roles: ['fulfillment_team', 'team_lead'],
+            severity: 'high',
+            subject: `Order ${key.orderId} was ${result.to} after it ${result.from}`,
+            body: `Order ${key.orderId} of shop ${key.shopId} moved from ${result.from} to ${result.to} (${input.event}). The parcel has already left: recover it with the carrier or arrange a return.`,
+            shopId: key.shopId,
+          },
+          input.at,
+        );
+        break;
+    }
+  }
+  // The parcel has left: its reserved units leave the stock with it.
+  if (result.to === 'shipped') await consumeOrder(tx, key);
+  if (result.to !== result.from) {
+    await tx.query(`DELETE FROM backorders WHERE shop_id = $1 AND order_id = $2`, [key.shopId, key.orderId]);
+  }
+  await tx.query(
+    `UPDATE orders SET
+        failure_reason = CASE WHEN $3 = 'failed' THEN $4 WHEN $3 = 'processing' THEN NULL ELSE failure_reason END,
+        processed_at = CASE WHEN $3 = 'label_generated' THEN coalesce(processed_at, $5) ELSE processed_at END,
+        shipped_at = CASE WHEN $3 = 'shipped' THEN coalesce(shipped_at, $5) ELSE shipped_at END,
+        delivered_at = CASE WHEN $3 = 'delivered' THEN coalesce(delivered_at, $5) ELSE delivered_at END
+      WHERE shop_id = $1 AND order_id = $2`,
+    [key.shopId, key.orderId, result.to, reasonOf(input.detail), input.at],
+  );
+  return result;
+}
+
+function reasonOf(detail: Record<string, unknown> | undefined): string | null {
+  const reason = detail?.reason;
+  return typeof reason === 'string' ? reason.slice(0, 1000) : null;
+}

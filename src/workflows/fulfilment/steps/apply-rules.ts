@@ -1,0 +1,94 @@
+import type { Queryable } from '../../../db/index.ts';
+import { appendOrderEvent, SLA_MS, type Priority } from '../../../orders/index.ts';
+import type { StepOutcome } from '../../../queue/index.ts';
+import type { FulfilmentDeps, OrderDecision } from '../fulfilment-deps.ts';
+import { moveOrder } from '../order-transitions.ts';
+import type { OrderRow } from '../order-row.ts';
+
+/**
+ * validated → processing: the published rules classify the order; its priority (and so its lane
+ * and SLA deadline, measured from receipt), any hold or manual review, and carrier preferences are
+ * stored with the transition in one transaction.
+ */
+export async function applyRules(deps: FulfilmentDeps, order: OrderRow): Promise<StepOutcome> {
+  const key = { shopId: order.shop_id, orderId: order.order_id };
+  const decision: OrderDecision = deps.classify ? await deps.classify(key) : { summary: { rules: 'none' } };
+  const now = new Date(deps.clock.now());
+  const priority = decision.priority ?? order.priority;
+  const hold = decision.manualReview
+    ? { reason: `manual review: ${decision.manualReview.reason}`, until: undefined }
+    : decision.hold;
+
+  await deps.db.transaction(async (tx) => {
+    if (priority !== order.priority) await setPriority(tx, order, priority, now);
+    await tx.query(`UPDATE orders SET rules_decision = $3 WHERE shop_id = $1 AND order_id = $2`, [
+      key.shopId,
+      key.orderId,
+      JSON.stringify(storedDecision(decision)),
+    ]);
+    await moveOrder(tx, deps, {
+      ...key,
+      event: 'start_processing',
+      detail: { priority, ...(hold ? { held: hold.reason } : {}) },
+      at: now,
+    });
+    if (hold) {
+      await tx.query(
+        `UPDATE orders SET hold_reason = $3, hold_until = $4 WHERE shop_id = $1 AND order_id = $2`,
+        [key.shopId, key.orderId, hold.reason, hold.until ?? null],
+      );
+      await appendOrderEvent(tx, {
+        ...key,
+        kind: 'hold',
+        from: 'processing',
+        to: 'processing',
+        detail: {
+          by: 'rules',
+          reason: hold.reason,
+          ...(hold.until ? { until: hold.until.toISOString() } : {}),
+        },
+        at: now,
+      });
+    }
+  });
+  if (hold?.until) return { next: 'wait', until: hold.until };
+  return hold ? { next: 'done' } : { next: 'continue' };
+}
+
+/** Moves the order and its queued job to another lane, with that lane's deadline from receipt. */
+export async function setPriority(
+  tx: Queryable,
+  order: OrderRow,
+  priority: Priority,
+  now: Date,
+): Promise<void> {
+  const deadline = new Date(order.received_at.getTime() + SLA_MS[priority]);
+  await tx.query(
+    `UPDATE orders SET priority = $3, sla_deadline = $4, updated_at = $5 WHERE shop_id = $1 AND order_id = $2`,
+    [order.shop_id, order.order_id, priority, deadline, now],
+  );
+  await tx.query(`UPDATE order_jobs SET lane = $3, deadline = $4 WHERE shop_id = $1 AND order_id = $2`, [
+    order.shop_id,
+    order.order_id,
+    priority,
+    deadline,
+  ]);
+  await appendOrderEvent(tx, {
+    shopId: order.shop_id,
+    orderId: order.order_id,
+    kind: 'priority_changed',
+    from: order.state,
+    to: order.state,
+    detail: { from: order.priority, to: priority, sla_deadline: deadline.toISOString() },
+    at: now,
+  });
+}
+
+function storedDecision(decision: OrderDecision): Record<string, unknown> {
+  return {
+    ...decision.summary,
+    ...(decision.carrier ? { carrier: decision.carrier } : {}),
+    ...(decision.service ? { service: decision.service } : {}),
+    ...(decision.strategy ? { strategy: decision.strategy } : {}),
+  };
+}
