@@ -19,3 +19,29 @@ export {
   type TiktokWebhookEnvelope,
 } from './webhook-envelope.ts';
 export { signWebhook, verifyWebhookSignature } from './webhook-signature.ts';
+export {
+  DEFAULT_TIKTOK_RETRY,
+  MAX_ORDER_IDS_PER_CALL,
+  createTiktokClient,
+  tiktokRetryDelayMs,
+  type TiktokClientOptions,
+  type TiktokRetryOptions,
+} from './tiktok-client.ts';
+export {
+  TIKTOK_INTERNAL_ERROR_CODE,
+  TIKTOK_THROTTLED_CODE,
+  TiktokApiError,
+  TiktokAuthError,
+  TiktokPermanentError,
+  TiktokThrottledError,
+  TiktokTransientError,
+  classifyTiktokFailure,
+  isRetryableTiktokFailure,
+  isTiktokApiError,
+  isTiktokAuthError,
+  isTiktokPermanentError,
+  isTiktokThrottledError,
+  isTiktokTransientError,
+  type TiktokFailureKind,
+} from './tiktok-errors.ts';
+export { orderSchema, orderStatusSchema } from './tiktok-schemas.ts';
