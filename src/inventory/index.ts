@@ -8,3 +8,12 @@ export {
   type StockLine,
 } from './reservations.ts';
 export { getStock, listStock, restock, setStock, type StockLevel } from './stock-queries.ts';
+export {
+  closePurchaseOrder,
+  listPurchaseOrders,
+  reorderQuantity,
+  requestPurchaseOrder,
+  setSupplier,
+  type PurchaseOrder,
+} from './purchase-orders.ts';
+export { registerPurchaseOrderRoutes } from './purchase-orders-routes.ts';
