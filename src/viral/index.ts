@@ -42,3 +42,19 @@ export {
   thresholdRuleHolds,
   velocityIncrease,
 } from './threshold-detector.ts';
+export {
+  DEFAULT_SPIKE_OPTIONS,
+  createSpikeState,
+  type SpikeOptions,
+  type SpikeState,
+} from './spike-state.ts';
+export {
+  recordArrivals,
+  tickSpikes,
+  type ProductArrival,
+  type SpikeChange,
+  type SpikeDeps,
+} from './spike-service.ts';
+export { startSpikeTicker } from './spike-ticker.ts';
+export { registerSpikeRoutes } from './spike-routes.ts';
+export type { SpikeActions } from './spike-actions.ts';
