@@ -5,6 +5,8 @@ import type { Database } from '../../src/db/index.ts';
 import { createLogger } from '../../src/shared/log.ts';
 import { createMetrics } from '../../src/shared/metrics.ts';
 import { registerTiktokIntake } from '../../src/ingest/index.ts';
+import { registerShippoWebhookRoute } from '../../src/ingest/shippo-webhook-route.ts';
+import { createInboxWriter } from '../../src/ingest/inbox-writer.ts';
 import { registerInventoryRoutes } from '../../src/inventory/index.ts';
 import { systemClock } from '../../src/shared/clock.ts';
 import { registerOrderRoutes } from '../../src/orders/index.ts';
@@ -19,10 +21,15 @@ export const TEST_ADMIN_TOKEN = 'test-operator-token-0123456789';
 export const AUTH = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
 export const TEST_APP_KEY = 'test-app-key';
 export const TEST_APP_SECRET = 'test-app-secret';
+export const TEST_SHIPPO_WEBHOOK_SECRET = 'whsec_test_0123456789';
 
 /** The HTTP app as production wires it, on a test database, for `inject()` tests. */
-export async function buildTestServer(db: Database): Promise<FastifyInstance> {
+export async function buildTestServer(
+  db: Database,
+  options: { onWebhookStored?: () => void } = {},
+): Promise<FastifyInstance> {
   const metrics = createMetrics();
+  const onStored = options.onWebhookStored;
   return buildServer({ log: createLogger('silent'), db, migrations, metrics }, [
     (app) =>
       registerTiktokIntake(app, {
@@ -31,6 +38,14 @@ export async function buildTestServer(db: Database): Promise<FastifyInstance> {
         metrics,
         appKey: TEST_APP_KEY,
         appSecret: TEST_APP_SECRET,
+        ...(onStored ? { onStored: () => onStored() } : {}),
+      }),
+    (app) =>
+      registerShippoWebhookRoute(app, {
+        secret: TEST_SHIPPO_WEBHOOK_SECRET,
+        clock: systemClock,
+        inbox: createInboxWriter(db),
+        ...(onStored ? { onStored } : {}),
       }),
     (app) =>
       registerOperatorApi(app, TEST_ADMIN_TOKEN, [

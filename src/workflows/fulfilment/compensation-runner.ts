@@ -1,3 +1,4 @@
+import type { Queryable } from '../../db/index.ts';
 import { notify } from '../../notify/index.ts';
 import { appendOrderEvent } from '../../orders/index.ts';
 import { describeError } from '../../shared/errors.ts';
@@ -53,6 +54,7 @@ async function runOne(deps: FulfilmentDeps, row: DueCompensation): Promise<void>
         `UPDATE compensations SET status = 'done', finished_at = $2, locked_until = NULL WHERE id = $1`,
         [row.id, now],
       );
+      if (row.kind === 'void_label') await setLabelStatus(tx, row, 'voided');
       await appendOrderEvent(tx, {
         ...key,
         kind: 'compensated',
@@ -77,6 +79,7 @@ async function runOne(deps: FulfilmentDeps, row: DueCompensation): Promise<void>
         `UPDATE compensations SET status = 'handed_over', last_error = $2, finished_at = $3, locked_until = NULL WHERE id = $1`,
         [row.id, reason.slice(0, 1000), now],
       );
+      if (row.kind === 'void_label') await setLabelStatus(tx, row, 'void_rejected');
       await appendOrderEvent(tx, {
         ...key,
         kind: 'compensation_handed_over',
@@ -102,6 +105,17 @@ async function runOne(deps: FulfilmentDeps, row: DueCompensation): Promise<void>
   }
 }
 
+async function setLabelStatus(
+  tx: Queryable,
+  row: DueCompensation,
+  status: 'voided' | 'void_rejected',
+): Promise<void> {
+  await tx.query(
+    `UPDATE labels SET status = $3, updated_at = now() WHERE shop_id = $1 AND idempotency_key = $2`,
+    [row.shop_id, row.subject, status],
+  );
+}
+
 async function voidLabel(deps: FulfilmentDeps, row: DueCompensation): Promise<Record<string, unknown>> {
   const { rows } = await deps.db.query<{ transaction_id: string }>(
     `SELECT transaction_id FROM labels WHERE shop_id = $1 AND idempotency_key = $2`,
@@ -112,11 +126,6 @@ async function voidLabel(deps: FulfilmentDeps, row: DueCompensation): Promise<Re
   if (!deps.carrier) throw new Error('no carrier API is configured to void the label with');
   const { port, policy } = deps.carrier;
   const refund = await policy.execute(() => port.voidLabel(label.transaction_id));
-  const status = refund.status === 'rejected' ? 'void_rejected' : 'voided';
-  await deps.db.query(
-    `UPDATE labels SET status = $3, updated_at = now() WHERE shop_id = $1 AND idempotency_key = $2`,
-    [row.shop_id, row.subject, status],
-  );
   if (refund.status === 'rejected') {
     throw new NeedsPerson(
       `the carrier refused to void label ${label.transaction_id}: ${refund.messages.map((m) => m.text).join('; ')}`,

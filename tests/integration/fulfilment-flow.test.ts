@@ -1,0 +1,179 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startFulfilmentHarness, type FulfilmentHarness } from '../helpers/fulfilment-harness.ts';
+
+const DAY_MS = 86_400_000;
+let h: FulfilmentHarness | undefined;
+
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+async function timeline(harness: FulfilmentHarness, orderId: string) {
+  const { rows } = await harness.test.db.query<{
+    kind: string;
+    from_state: string | null;
+    to_state: string | null;
+    detail: Record<string, unknown>;
+  }>(`SELECT kind, from_state, to_state, detail FROM order_events WHERE order_id = $1 ORDER BY id`, [
+    orderId,
+  ]);
+  return rows;
+}
+
+function reached(harness: FulfilmentHarness, orderId: string, states: readonly string[]) {
+  return harness.waitFor(`order ${orderId} to reach ${states.join(' or ')}`, async () => {
+    const state = await harness.orderState(orderId);
+    return state !== undefined && states.includes(state) ? state : undefined;
+  });
+}
+
+describe('an order through both simulators', () => {
+  it('goes from a signed webhook to delivered, with one label, tracking at TikTok and every step in its timeline', async () => {
+    h = await startFulfilmentHarness();
+    await h.start();
+    const order = h.tiktok.createOrder(h.shop.credentials.shopId, { shippingType: 'SELLER' });
+
+    await reached(h, order.id, ['label_generated', 'shipped', 'delivered']);
+    await h.waitFor('tracking pushed to TikTok', async () =>
+      h!.tiktok.shipments.find((s) => s.orderId === order.id),
+    );
+    await h.carrier.advance(10 * DAY_MS);
+    await reached(h, order.id, ['delivered']);
+
+    const events = await timeline(h, order.id);
+    const path = events.filter((e) => e.kind === 'transition').map((e) => e.to_state);
+    expect(path).toEqual([
+      'validated',
+      'processing',
+      'inventory_reserved',
+      'label_generated',
+      'shipped',
+      'delivered',
+    ]);
+    expect(events[0]?.kind).toBe('received');
+    expect(events.some((e) => e.kind === 'tracking_pushed')).toBe(true);
+
+    const { rows: labels } = await h.test.db.query<{
+      idempotency_key: string;
+      tracking_number: string;
+      provider: string;
+    }>(`SELECT idempotency_key, tracking_number, provider FROM labels WHERE order_id = $1`, [order.id]);
+    expect(labels).toHaveLength(1);
+    expect(h.carrier.purchasesFor(labels[0]!.idempotency_key)).toHaveLength(1);
+    const shipment = h.tiktok.shipments.find((s) => s.orderId === order.id)!;
+    expect(shipment.trackingNumber).toBe(labels[0]!.tracking_number);
+
+    const { rows: stock } = await h.test.db.query<{ status: string }>(
+      `SELECT DISTINCT status FROM stock_reservations WHERE order_id = $1`,
+      [order.id],
+    );
+    expect(stock).toEqual([{ status: 'consumed' }]);
+  });
+
+  it('keeps one order and one label when TikTok repeats and reorders its webhooks', async () => {
+    h = await startFulfilmentHarness({ tiktokKnobs: { duplicateRate: 1, reorderRate: 0.5 } });
+    await h.start();
+    const orders = Array.from({ length: 5 }, () =>
+      h!.tiktok.createOrder(h!.shop.credentials.shopId, { shippingType: 'SELLER' }),
+    );
+    for (const order of orders) await reached(h, order.id, ['label_generated', 'shipped', 'delivered']);
+    await h.tiktok.webhooksIdle();
+
+    const { rows } = await h.test.db.query<{ order_id: string; labels: number; received: number }>(
+      `SELECT o.order_id,
+              (SELECT count(*)::int FROM labels l WHERE l.order_id = o.order_id) AS labels,
+              (SELECT count(*)::int FROM order_events e WHERE e.order_id = o.order_id AND e.kind = 'received') AS received
+         FROM orders o ORDER BY o.order_id`,
+    );
+    expect(rows).toHaveLength(5);
+    expect(rows.every((r) => r.labels === 1 && r.received === 1)).toBe(true);
+    expect(h.tiktok.counters.webhooksDuplicated).toBeGreaterThan(0);
+  });
+
+  it('ships nothing while the buyer has not paid, and proceeds once TikTok says the order is paid', async () => {
+    h = await startFulfilmentHarness();
+    await h.start();
+    const order = h.tiktok.createOrder(h.shop.credentials.shopId, {
+      status: 'UNPAID',
+      shippingType: 'SELLER',
+    });
+    await h.waitFor('the unpaid order to be seen waiting', async () =>
+      (await timeline(h!, order.id)).find((e) => e.kind === 'waiting_at_tiktok'),
+    );
+    expect(await h.orderState(order.id)).toBe('received');
+
+    h.tiktok.setOrderStatus(order.id, 'AWAITING_SHIPMENT');
+    await reached(h, order.id, ['label_generated', 'shipped']);
+  });
+
+  it('voids the label and releases the stock when TikTok cancels the order after the label was bought', async () => {
+    h = await startFulfilmentHarness();
+    await h.start();
+    const order = h.tiktok.createOrder(h.shop.credentials.shopId, { shippingType: 'SELLER' });
+    await reached(h, order.id, ['label_generated']);
+
+    // TikTok cancels a seller-shipped order the carrier never scanned, whatever it was told.
+    h.tiktok.setOrderStatus(order.id, 'CANCELLED');
+    await reached(h, order.id, ['cancelled']);
+    const voided = await h.waitFor('the label to be voided', async () => {
+      const { rows } = await h!.test.db.query<{ status: string }>(
+        `SELECT status FROM labels WHERE order_id = $1 AND status = 'voided'`,
+        [order.id],
+      );
+      return rows[0];
+    });
+    expect(voided.status).toBe('voided');
+    const { rows: stock } = await h.test.db.query<{ status: string }>(
+      `SELECT DISTINCT status FROM stock_reservations WHERE order_id = $1`,
+      [order.id],
+    );
+    expect(stock).toEqual([{ status: 'released' }]);
+    const kinds = (await timeline(h, order.id)).map((e) => e.kind);
+    expect(kinds).toContain('compensated');
+  });
+
+  it('hands TikTok-shipped orders to TikTok and follows TikTok to delivered', async () => {
+    h = await startFulfilmentHarness();
+    await h.start();
+    const order = h.tiktok.createOrder(h.shop.credentials.shopId, { shippingType: 'TIKTOK' });
+    await reached(h, order.id, ['label_generated']);
+    expect(h.tiktok.shipments.find((s) => s.orderId === order.id)).toBeDefined();
+    const { rows } = await h.test.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM labels`);
+    expect(rows[0]?.n).toBe(0);
+
+    h.tiktok.setOrderStatus(order.id, 'IN_TRANSIT');
+    await reached(h, order.id, ['shipped']);
+    h.tiktok.setOrderStatus(order.id, 'DELIVERED');
+    await reached(h, order.id, ['delivered']);
+  });
+
+  it('lets orders wait out a carrier outage and finishes each with exactly one label after recovery', async () => {
+    h = await startFulfilmentHarness({ carrierKnobs: { outage: true } });
+    await h.start();
+    const orders = Array.from({ length: 4 }, () =>
+      h!.tiktok.createOrder(h!.shop.credentials.shopId, { shippingType: 'SELLER' }),
+    );
+    await h.waitFor('orders to be waiting for the carrier', async () => {
+      const { rows } = await h!.test.db.query<{ n: number }>(
+        `SELECT count(DISTINCT order_id)::int AS n FROM order_events WHERE kind = 'waiting' AND detail->>'reason' LIKE '%circuit is open%'`,
+      );
+      return (rows[0]?.n ?? 0) > 0 ? true : undefined;
+    });
+    h.carrier.knobs.outage = false;
+    for (const order of orders) await reached(h, order.id, ['label_generated', 'shipped', 'delivered']);
+
+    const { rows } = await h.test.db.query<{ state: string; n: number }>(
+      `SELECT state, count(*)::int AS n FROM orders GROUP BY state`,
+    );
+    expect(rows.find((r) => r.state === 'failed')).toBeUndefined();
+    for (const order of orders) {
+      const { rows: labels } = await h.test.db.query<{ idempotency_key: string }>(
+        `SELECT idempotency_key FROM labels WHERE order_id = $1`,
+        [order.id],
+      );
+      expect(labels).toHaveLength(1);
+      expect(h.carrier.purchasesFor(labels[0]!.idempotency_key)).toHaveLength(1);
+    }
+  });
+});
