@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { PRIORITIES, SLA_MS, type Priority } from '../src/orders/index.ts';
 import { enqueueJobs, startWorkerPool } from '../src/queue/index.ts';
-import { LIFECYCLE_STEPS, lifecycleStep } from '../src/queue/lifecycle-step.ts';
+import { startBatchWorkerPool } from '../src/queue/batch-worker-pool.ts';
+import { LIFECYCLE_STEPS, lifecycleStep, lifecycleStepBatch } from '../src/queue/lifecycle-step.ts';
 import { systemClock } from '../src/shared/clock.ts';
 import { createLogger } from '../src/shared/log.ts';
 import { sleep } from '../src/shared/sleep.ts';
@@ -59,6 +60,28 @@ export async function engineBenchmark(): Promise<void> {
     };
   });
   if (ours) results.push(ours);
+
+  const batched = await contender(
+    'CreatorFlow engine, batched steps (1 process)',
+    orders,
+    async (target, queued) => {
+      await queueOurs(target.db, queued);
+      return async () => {
+        const pool = await startBatchWorkerPool(
+          {
+            db: target.db,
+            clock: systemClock,
+            log: createLogger('silent'),
+            stepBatch: lifecycleStepBatch({ db: target.db, clock: systemClock }),
+            giveUp: (job, error) => Promise.reject(new Error(`order ${job.order_id} gave up: ${error}`)),
+          },
+          { workerId: 'bench-1' },
+        );
+        return () => pool.stop();
+      };
+    },
+  );
+  if (batched) results.push(batched);
 
   const boss = await contender('pg-boss 10 (1 process)', orders, async (target, queued) => {
     const run = await preparePgBoss(target.db, target.url, queued, {

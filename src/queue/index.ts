@@ -6,7 +6,10 @@ export {
   escalateJobs,
   holdJob,
   JOBS_CHANNEL,
+  completeJobs,
+  continueJobs,
   laneDepths,
+  LeaseLostError,
   releaseJob,
   retryJobLater,
   type NewJob,
@@ -15,3 +18,18 @@ export {
 export { DEFAULT_LANE_WEIGHTS, laneRotation } from './lane-rotation.ts';
 export { DEFAULT_LANE_POLICIES, retryDelayMs, type LanePolicy } from './lane-policy.ts';
 export { startWorkerPool, type StepOutcome, type WorkerPool, type WorkerPoolDeps } from './worker-pool.ts';
+export {
+  startBatchWorkerPool,
+  type BatchStepOutcome,
+  type BatchWorkerPoolDeps,
+} from './batch-worker-pool.ts';
+export { transitionOrders, type BatchTransitionItem } from './batch-transition.ts';
+export {
+  LIFECYCLE_EVENTS,
+  LIFECYCLE_STEPS,
+  lifecycleStep,
+  lifecycleStepBatch,
+  runLifecycleStep,
+  type BatchStepEffect,
+  type StepEffect,
+} from './lifecycle-step.ts';

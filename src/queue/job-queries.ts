@@ -21,6 +21,14 @@ export interface NewJob {
   deadline: Date;
 }
 
+/** A job whose lease another worker now holds: this worker must not record anything for it. */
+export class LeaseLostError extends Error {
+  override readonly name = 'LeaseLostError';
+  constructor(orderId: string, workerId: string) {
+    super(`worker ${workerId} no longer holds the lease on order ${orderId}; another worker resumes it`);
+  }
+}
+
 /** Channel a NOTIFY goes to when work is added, so idle workers wake within milliseconds. */
 export const JOBS_CHANNEL = 'creatorflow_order_jobs';
 
@@ -158,4 +166,39 @@ export async function releaseJob(
     `UPDATE order_jobs SET run_at = $3 WHERE shop_id = $1 AND order_id = $2 AND run_at = 'infinity'`,
     [input.shopId, input.orderId, input.runAt],
   );
+}
+
+/** completeJob for many orders in one statement; returns how many this worker still held. */
+export async function completeJobs(
+  db: Queryable,
+  input: { workerId: string; orders: readonly { shopId: string; orderId: string }[] },
+): Promise<number> {
+  if (input.orders.length === 0) return 0;
+  const { rowCount } = await db.query(
+    `DELETE FROM order_jobs j USING unnest($1::text[], $2::text[]) AS t(shop_id, order_id)
+      WHERE j.shop_id = t.shop_id AND j.order_id = t.order_id AND j.locked_by = $3`,
+    [input.orders.map((o) => o.shopId), input.orders.map((o) => o.orderId), input.workerId],
+  );
+  return rowCount;
+}
+
+/** continueJob for many orders in one statement, each due at its own time. */
+export async function continueJobs(
+  db: Queryable,
+  input: { workerId: string; orders: readonly { shopId: string; orderId: string; runAt: Date }[] },
+): Promise<number> {
+  if (input.orders.length === 0) return 0;
+  const { rowCount } = await db.query(
+    `UPDATE order_jobs j
+        SET locked_by = NULL, locked_until = NULL, attempts = 0, last_error = NULL, run_at = t.run_at
+       FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS t(shop_id, order_id, run_at)
+      WHERE j.shop_id = t.shop_id AND j.order_id = t.order_id AND j.locked_by = $4`,
+    [
+      input.orders.map((o) => o.shopId),
+      input.orders.map((o) => o.orderId),
+      input.orders.map((o) => o.runAt),
+      input.workerId,
+    ],
+  );
+  return rowCount;
 }

@@ -1,7 +1,9 @@
 import type { Database, Queryable } from '../db/index.ts';
 import { transitionOrder, type OrderEvent, type OrderState } from '../orders/index.ts';
 import type { Clock } from '../shared/clock.ts';
-import type { OrderJob } from './job-queries.ts';
+import { orderKey, transitionOrders } from './batch-transition.ts';
+import type { BatchStepOutcome } from './batch-worker-pool.ts';
+import { LeaseLostError, type OrderJob } from './job-queries.ts';
 import type { StepOutcome } from './worker-pool.ts';
 
 /**
@@ -20,14 +22,6 @@ export const LIFECYCLE_EVENTS: Readonly<Partial<Record<OrderState, OrderEvent>>>
 
 /** How many steps an order takes from `received` to `shipped`. */
 export const LIFECYCLE_STEPS = Object.keys(LIFECYCLE_EVENTS).length;
-
-/** A job whose lease another worker now holds: this worker must not record anything for it. */
-export class LeaseLostError extends Error {
-  override readonly name = 'LeaseLostError';
-  constructor(orderId: string, workerId: string) {
-    super(`worker ${workerId} no longer holds the lease on order ${orderId}; another worker resumes it`);
-  }
-}
 
 /** Called inside a step's transaction, so what it writes commits (or not) with the transition. */
 export type StepEffect = (
@@ -89,4 +83,66 @@ export function lifecycleStep(deps: {
         ...(deps.effect ? { effect: deps.effect } : {}),
       }),
     );
+}
+
+/** Called inside a batch's transaction with every step the batch records. */
+export type BatchStepEffect = (
+  tx: Queryable,
+  steps: readonly { shopId: string; orderId: string; event: OrderEvent; from: OrderState }[],
+) => Promise<void>;
+
+/**
+ * The batch worker pool's `stepBatch` for the lifecycle: the next step of every job in one
+ * transaction. It locks the batch's orders and job rows that this worker still leases (a job whose
+ * lease passed to another worker is `lost` and nothing is recorded for it), applies each order's
+ * event with `transitionOrders` (state change plus timeline entry), calls `effect`, and commits.
+ */
+export function lifecycleStepBatch(deps: {
+  db: Database;
+  clock: Clock;
+  effect?: BatchStepEffect;
+}): (jobs: readonly OrderJob[]) => Promise<BatchStepOutcome[]> {
+  return (jobs) =>
+    deps.db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ shop_id: string; order_id: string; state: OrderState }>(
+        `SELECT o.shop_id, o.order_id, o.state
+           FROM orders o
+           JOIN order_jobs j ON j.shop_id = o.shop_id AND j.order_id = o.order_id
+           JOIN unnest($1::text[], $2::text[], $3::text[]) AS t(shop_id, order_id, holder)
+             ON t.shop_id = o.shop_id AND t.order_id = o.order_id AND j.locked_by = t.holder
+          ORDER BY o.shop_id, o.order_id
+            FOR UPDATE OF o, j`,
+        [jobs.map((j) => j.shop_id), jobs.map((j) => j.order_id), jobs.map((j) => j.locked_by)],
+      );
+      const states = new Map(rows.map((r) => [orderKey(r.shop_id, r.order_id), r.state]));
+      const steps = jobs.flatMap((job) => {
+        const from = states.get(orderKey(job.shop_id, job.order_id));
+        const event = from === undefined ? undefined : LIFECYCLE_EVENTS[from];
+        return from === undefined || event === undefined
+          ? []
+          : [{ shopId: job.shop_id, orderId: job.order_id, event, from }];
+      });
+      const results = await transitionOrders(tx, { items: steps, at: new Date(deps.clock.now()) });
+      const outcomes = new Map<string, BatchStepOutcome>();
+      steps.forEach((step, n) => {
+        const result = results[n]!;
+        outcomes.set(
+          orderKey(step.shopId, step.orderId),
+          !result.ok
+            ? { next: 'failed', error: `step "${step.event}" was refused: ${result.reason}` }
+            : result.to === 'shipped'
+              ? { next: 'done' }
+              : { next: 'continue' },
+        );
+      });
+      await deps.effect?.(
+        tx,
+        steps.filter((_, n) => results[n]!.ok),
+      );
+      return jobs.map((job): BatchStepOutcome => {
+        const k = orderKey(job.shop_id, job.order_id);
+        if (!states.has(k)) return { next: 'lost' };
+        return outcomes.get(k) ?? { next: 'done' };
+      });
+    });
 }

@@ -3,12 +3,12 @@ import type { Priority } from '../orders/index.ts';
 import type { Clock } from '../shared/clock.ts';
 import { describeError } from '../shared/errors.ts';
 import type { Logger } from '../shared/log.ts';
-import { sleep } from '../shared/sleep.ts';
 import {
   claimJobs,
   completeJob,
   continueJob,
   JOBS_CHANNEL,
+  LeaseLostError,
   retryJobLater,
   type OrderJob,
 } from './job-queries.ts';
@@ -55,16 +55,26 @@ export async function startWorkerPool(deps: WorkerPoolDeps, options: WorkerPoolO
   let wake: (() => void) | undefined;
   const unlisten = await deps.db.listen(JOBS_CHANNEL, () => wake?.());
 
-  async function runJob(job: OrderJob): Promise<void> {
+  /**
+   * Runs the job's steps. After `continue` the next step runs at once under the same lease (no
+   * release and re-claim) while the lease outlasts another full step timeout; then it is released.
+   */
+  async function runJob(job: OrderJob, leaseEnds: number): Promise<void> {
     const policy = policies[job.lane];
     const key = { shopId: job.shop_id, orderId: job.order_id, workerId: options.workerId };
     try {
-      const outcome = await deps.step(job, AbortSignal.timeout(policy.timeoutMs));
-      if (outcome.next === 'done') await completeJob(deps.db, key);
-      else if (outcome.next === 'continue')
-        await continueJob(deps.db, { ...key, runAt: new Date(deps.clock.now()) });
-      else await continueJob(deps.db, { ...key, runAt: outcome.until });
+      for (;;) {
+        const outcome = await deps.step(job, AbortSignal.timeout(policy.timeoutMs));
+        if (outcome.next === 'done') return void (await completeJob(deps.db, key));
+        if (outcome.next === 'wait')
+          return void (await continueJob(deps.db, { ...key, runAt: outcome.until }));
+        const now = deps.clock.now();
+        if (stopping.signal.aborted || now + policy.timeoutMs >= leaseEnds)
+          return void (await continueJob(deps.db, { ...key, runAt: new Date(now) }));
+      }
     } catch (error) {
+      // Another worker holds the order now and resumes it; this one records nothing more.
+      if (error instanceof LeaseLostError) return;
       const reason = describeError(error);
       const delay = retryDelayMs(policy, job.attempts);
       if (delay === null) {
@@ -81,17 +91,19 @@ export async function startWorkerPool(deps: WorkerPoolDeps, options: WorkerPoolO
     for (const lane of rotation) {
       const free = policies[lane].concurrency - (busy.get(lane) ?? 0);
       if (free <= 0 || stopping.signal.aborted) continue;
+      const leaseMs = policies[lane].timeoutMs + 30_000;
+      const now = deps.clock.now();
       const jobs = await claimJobs(deps.db, {
         lane,
         limit: Math.min(free, options.batchSize ?? 50),
         workerId: options.workerId,
-        leaseMs: policies[lane].timeoutMs + 30_000,
-        now: new Date(deps.clock.now()),
+        leaseMs,
+        now: new Date(now),
       });
       claimed += jobs.length;
       for (const job of jobs) {
         busy.set(lane, (busy.get(lane) ?? 0) + 1);
-        const task = runJob(job)
+        const task = runJob(job, now + leaseMs)
           .catch((error: unknown) =>
             deps.log.error({ err: error, order: job.order_id }, 'recording a step failed'),
           )
@@ -115,8 +127,13 @@ export async function startWorkerPool(deps: WorkerPoolDeps, options: WorkerPoolO
         deps.log.error({ err: error }, 'claiming work failed; retrying');
       }
       if (claimed === 0) {
-        const woken = new Promise<void>((resolve) => (wake = resolve));
-        await Promise.race([woken, sleep(options.pollMs ?? 1_000, stopping.signal)]);
+        // A NOTIFY of new work, a finished step, stop() or the poll interval ends the nap.
+        let timer: NodeJS.Timeout | undefined;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          timer = setTimeout(resolve, options.pollMs ?? 1_000);
+        });
+        clearTimeout(timer);
         wake = undefined;
       }
     }
