@@ -28,12 +28,3 @@ export {
   type ReconcileOptions,
   type ReconcileResult,
 } from './reconciliation.ts';
-export {
-  reconcileDueShops,
-  reconcileNotificationId,
-  reconcileShop,
-  startReconciliation,
-  type ReconcileDeps,
-  type ReconcileOptions,
-  type ReconcileResult,
-} from './reconciliation.ts';
