@@ -1,0 +1,188 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { transitionOrder, type OrderEvent, type OrderState } from '../../src/orders/index.ts';
+import {
+  claimJobs,
+  enqueueJobs,
+  laneDepths,
+  lifecycleStep,
+  lifecycleStepBatch,
+  startBatchWorkerPool,
+  startWorkerPool,
+  transitionOrders,
+} from '../../src/queue/index.ts';
+import { ManualClock, systemClock } from '../../src/shared/clock.ts';
+import { createLogger } from '../../src/shared/log.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
+
+let test: TestDatabase;
+const log = createLogger('silent');
+beforeAll(async () => {
+  test = await createTestDatabase();
+  await test.db.query(`INSERT INTO shops (shop_id, shop_cipher) VALUES ('s', 'c')`);
+});
+afterAll(() => test.drop());
+beforeEach(async () => {
+  await test.db.query('DELETE FROM orders');
+});
+
+async function addOrders(ids: readonly string[], state: OrderState = 'received'): Promise<void> {
+  await test.db.query(
+    `INSERT INTO orders (shop_id, order_id, state, sla_deadline) SELECT 's', id, $2, now() FROM unnest($1::text[]) AS id`,
+    [ids, state],
+  );
+}
+
+async function queue(ids: readonly string[]): Promise<void> {
+  const now = new Date();
+  const lanes = ['viral', 'vip', 'standard', 'automated'] as const;
+  await enqueueJobs(
+    test.db,
+    ids.map((orderId, i) => ({ shopId: 's', orderId, lane: lanes[i % 4]!, deadline: now })),
+    now,
+  );
+}
+
+/** Each order's timeline as comparable rows (without ids, which differ between runs). */
+async function timelines(): Promise<unknown[]> {
+  const { rows } = await test.db.query(
+    `SELECT order_id, kind, from_state, to_state, detail FROM order_events ORDER BY order_id, id`,
+  );
+  return rows;
+}
+
+describe('batched transitions', () => {
+  const cases: { id: string; state: OrderState; event: OrderEvent }[] = [
+    { id: 'a', state: 'received', event: 'validate' },
+    { id: 'b', state: 'label_generated', event: 'tiktok_cancel' }, // with compensations
+    { id: 'c', state: 'shipped', event: 'reserve_stock' }, // refused by the table
+    { id: 'd', state: 'delivered', event: 'cancel' }, // refused: terminal
+  ];
+
+  it('record exactly what transitionOrder records, refusals and compensations included', async () => {
+    const at = new Date('2026-01-01T00:00:00Z');
+    for (const c of cases) await addOrders([c.id], c.state);
+    const one = [];
+    for (const c of cases) {
+      one.push(await transitionOrder(test.db, { shopId: 's', orderId: c.id, event: c.event, at }));
+    }
+    one.push(await transitionOrder(test.db, { shopId: 's', orderId: 'missing', event: 'validate', at }));
+    const singly = { results: one, timelines: await timelines() };
+
+    await test.db.query('DELETE FROM orders');
+    for (const c of cases) await addOrders([c.id], c.state);
+    const batched = await transitionOrders(test.db, {
+      items: [
+        ...cases.map((c) => ({ shopId: 's', orderId: c.id, event: c.event })),
+        { shopId: 's', orderId: 'missing', event: 'validate' as const },
+      ],
+      at,
+    });
+    expect({ results: batched, timelines: await timelines() }).toEqual(singly);
+  });
+
+  it('a state read before a concurrent change is refused as stale, not applied', async () => {
+    await addOrders(['x']);
+    await test.db.query(`UPDATE orders SET state = 'failed' WHERE order_id = 'x'`);
+    const [result] = await transitionOrders(test.db, {
+      items: [{ shopId: 's', orderId: 'x', event: 'validate', from: 'received' }],
+      at: new Date(),
+    });
+    expect(result).toMatchObject({ ok: false, reason: expect.stringContaining('stale') as unknown });
+    const { rows } = await test.db.query<{ state: string }>(`SELECT state FROM orders WHERE order_id = 'x'`);
+    expect(rows[0]!.state).toBe('failed');
+    expect(await timelines()).toMatchObject([{ kind: 'transition_refused', from_state: 'received' }]);
+  });
+});
+
+describe('lifecycle steps', () => {
+  it('a batch records nothing for a job whose lease another worker took over', async () => {
+    await addOrders(['p', 'q']);
+    await queue(['p', 'q']);
+    const clock = new ManualClock(Date.now());
+    const mine = [
+      ...(await claimJobs(test.db, {
+        lane: 'viral',
+        limit: 1,
+        workerId: 'old',
+        leaseMs: 1,
+        now: new Date(clock.now()),
+      })),
+      ...(await claimJobs(test.db, {
+        lane: 'vip',
+        limit: 1,
+        workerId: 'old',
+        leaseMs: 60_000,
+        now: new Date(clock.now()),
+      })),
+    ];
+    expect(mine.map((j) => j.order_id)).toEqual(['p', 'q']);
+    // p's lease passes and another worker claims it.
+    const later = new Date(clock.now() + 10);
+    await claimJobs(test.db, { lane: 'viral', limit: 1, workerId: 'new', leaseMs: 60_000, now: later });
+
+    const outcomes = await lifecycleStepBatch({ db: test.db, clock })(mine);
+    expect(outcomes).toEqual([{ next: 'lost' }, { next: 'continue' }]);
+    const { rows } = await test.db.query(`SELECT order_id, state FROM orders ORDER BY order_id`);
+    expect(rows).toEqual([
+      { order_id: 'p', state: 'received' },
+      { order_id: 'q', state: 'validated' },
+    ]);
+  });
+
+  it('the single-step pool runs consecutive steps under one lease and ships every order once', async () => {
+    const ids = Array.from({ length: 40 }, (_, i) => `o${i}`);
+    await addOrders(ids);
+    await queue(ids);
+    const pool = await startWorkerPool(
+      {
+        db: test.db,
+        clock: systemClock,
+        log,
+        step: lifecycleStep({ db: test.db, clock: systemClock }),
+        giveUp: () => Promise.resolve(),
+      },
+      { workerId: 'w1', pollMs: 50 },
+    );
+    try {
+      await expect.poll(() => laneDepths(test.db), { timeout: 60_000, interval: 100 }).toEqual([]);
+    } finally {
+      await pool.stop();
+    }
+    await expectEveryOrderShippedOnce(ids.length);
+  });
+
+  it('the batch pool ships every order once, each timeline the legal path', async () => {
+    const ids = Array.from({ length: 300 }, (_, i) => `o${i}`);
+    await addOrders(ids);
+    await queue(ids);
+    const pool = await startBatchWorkerPool(
+      {
+        db: test.db,
+        clock: systemClock,
+        log,
+        stepBatch: lifecycleStepBatch({ db: test.db, clock: systemClock }),
+        giveUp: () => Promise.resolve(),
+      },
+      { workerId: 'w1', pollMs: 50, batchSize: 64 },
+    );
+    try {
+      await expect.poll(() => laneDepths(test.db), { timeout: 60_000, interval: 100 }).toEqual([]);
+    } finally {
+      await pool.stop();
+    }
+    await expectEveryOrderShippedOnce(ids.length);
+  });
+});
+
+async function expectEveryOrderShippedOnce(count: number): Promise<void> {
+  const { rows } = await test.db.query<{ path: string; n: number }>(
+    `SELECT path, count(*)::int AS n FROM (
+       SELECT string_agg(to_state, '>' ORDER BY id) AS path FROM order_events WHERE kind = 'transition' GROUP BY order_id
+     ) AS p GROUP BY path`,
+  );
+  expect(rows).toEqual([
+    { path: 'validated>processing>inventory_reserved>label_generated>shipped', n: count },
+  ]);
+  const refused = await test.db.query(`SELECT 1 FROM order_events WHERE kind <> 'transition'`);
+  expect(refused.rows).toEqual([]);
+}
