@@ -139,7 +139,7 @@ export class WebhookSender {
     this.queue.length = 0;
     this.held = undefined;
     this.notifyIdle();
-    await this.agent.close();
+    await this.agent.destroy();
   }
 
   private releaseHeld(push: boolean): void {
