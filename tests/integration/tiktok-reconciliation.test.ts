@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reconcileDueShops, reconcileShop, type ReconcileDeps } from '../../src/ingest/index.ts';
+import {
+  reconcileDueShops,
+  reconcileShop,
+  startReconciliation,
+  type ReconcileDeps,
+} from '../../src/ingest/index.ts';
 import { leaseShopForReconcile } from '../../src/ingest/reconcile-queries.ts';
 import { createTiktokClient } from '../../src/integrations/tiktok/tiktok-client.ts';
 import { createTokenRefresher } from '../../src/shops/index.ts';
@@ -180,5 +185,20 @@ describe('reconciliation by order search', () => {
     const served = sim.counters.requestsServed;
     expect(await reconcileShop(deps, shopId)).toEqual({ outcome: 'skipped', reason: 'not authorised' });
     expect(sim.counters.requestsServed).toBe(served);
+  });
+
+  it('the scheduler loop reconciles shops by itself and stops cleanly', async () => {
+    const shopId = await connectedShop();
+    sim.seedOrders(shopId, 3);
+    clock.advance(1_000);
+    let stored = 0;
+    const service = startReconciliation(deps, { intervalMs: 5 * 60_000, tickMs: 10 });
+    // Wait (up to 10 s) for the loop's first round to store the three orders.
+    for (let i = 0; i < 400 && stored < 3; i += 1) {
+      stored = (await inboxOf(shopId)).length;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    await service.stop();
+    expect(stored).toBe(3);
   });
 });

@@ -6,6 +6,7 @@ import {
   createTokenRefresher,
   isShopNotAuthorized,
   refreshDueTokens,
+  startTokenRefresh,
   withShopCredentials,
 } from '../../src/shops/index.ts';
 import { readShopTokens } from '../../src/shops/token-queries.ts';
@@ -169,5 +170,25 @@ describe('TikTok token refresh', () => {
     expect(round.refreshed).toBeGreaterThanOrEqual(1);
     expect((await readShopTokens(test.db, due.shop.id))?.access_token).not.toBe(due.grant.access_token);
     expect((await readShopTokens(test.db, fresh.shop.id))?.access_token).toBe(fresh.grant.access_token);
+  });
+
+  it('the scheduler loop refreshes due tokens by itself and stops cleanly', async () => {
+    const due = sim.createShop();
+    await registerSimShop(test.db, { ...due, accessTokenExpiresAt: new Date(Date.now() + HOUR) });
+    const service = startTokenRefresh({
+      db: test.db,
+      clock: systemClock,
+      log,
+      tiktok: counted,
+      notifyRoutes: LEAD_ONLY,
+    });
+    // Wait (up to 10 s) for the loop's first round.
+    let token = due.grant.access_token;
+    for (let i = 0; i < 400 && token === due.grant.access_token; i += 1) {
+      token = (await readShopTokens(test.db, due.shop.id))!.access_token!;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    await service.stop();
+    expect(token).not.toBe(due.grant.access_token);
   });
 });

@@ -1,7 +1,5 @@
+import { MAX_ORDER_IDS_PER_CALL } from './tiktok-client.ts';
 import type { ShopCredentials, TiktokOrder, TiktokShopApi } from './tiktok-port.ts';
-
-/** TikTok answers at most 50 ids per order detail call. */
-export const MAX_ORDER_IDS_PER_CALL = 50;
 
 export interface OrderDetailBatcher {
   /** The order's current detail, or undefined when TikTok does not know the order. */
