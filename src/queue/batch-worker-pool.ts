@@ -43,6 +43,8 @@ export interface BatchWorkerPoolOptions {
   /** How many step batches run at once (each holds one database connection). */
   readonly batchesInFlight?: number;
   readonly pollMs?: number;
+  /** A claim's lease is the lane's step timeout plus this (default 30 s): how long a dead worker's orders wait. */
+  readonly leaseMarginMs?: number;
 }
 
 const LANE_RANK = new Map<Priority, number>(PRIORITIES.map((lane, rank) => [lane, rank]));
@@ -155,7 +157,7 @@ export async function startBatchWorkerPool(
     for (const lane of rotation) {
       const free = policies[lane].concurrency - (held.get(lane) ?? 0);
       if (free <= 0 || stopping.signal.aborted) continue;
-      const leaseMs = policies[lane].timeoutMs + 30_000;
+      const leaseMs = policies[lane].timeoutMs + (options.leaseMarginMs ?? 30_000);
       const now = deps.clock.now();
       const jobs = await claimJobs(deps.db, {
         lane,

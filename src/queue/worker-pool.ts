@@ -33,6 +33,8 @@ export interface WorkerPoolOptions {
   readonly policies?: Readonly<Record<Priority, LanePolicy>>;
   readonly batchSize?: number;
   readonly pollMs?: number;
+  /** A claim's lease is the lane's step timeout plus this (default 30 s): how long a dead worker's orders wait. */
+  readonly leaseMarginMs?: number;
 }
 
 /** A running pool; stop() claims nothing more and waits for the steps in flight. */
@@ -91,7 +93,7 @@ export async function startWorkerPool(deps: WorkerPoolDeps, options: WorkerPoolO
     for (const lane of rotation) {
       const free = policies[lane].concurrency - (busy.get(lane) ?? 0);
       if (free <= 0 || stopping.signal.aborted) continue;
-      const leaseMs = policies[lane].timeoutMs + 30_000;
+      const leaseMs = policies[lane].timeoutMs + (options.leaseMarginMs ?? 30_000);
       const now = deps.clock.now();
       const jobs = await claimJobs(deps.db, {
         lane,

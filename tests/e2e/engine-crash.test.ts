@@ -1,0 +1,128 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PRIORITIES } from '../../src/orders/index.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
+
+/**
+ * 5,000 orders drained by a worker process that is killed with SIGKILL several times and restarted,
+ * alternating the single-step and the batch worker pool. A child process cannot share an in-memory
+ * PGlite, so this runs on PostgreSQL only.
+ */
+const ORDERS = 5_000;
+const KILLS = 6;
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const WORKER = fileURLToPath(new URL('./engine-crash-worker.ts', import.meta.url));
+
+let test: TestDatabase;
+const postgres = process.env.DATABASE_URL;
+
+describe.skipIf(!postgres)('engine crash safety (PostgreSQL only: DATABASE_URL is unset)', () => {
+  beforeAll(async () => {
+    test = await createTestDatabase();
+    // The side-effect ledger: one row per step done, written in the step's own transaction. No
+    // unique key on purpose, so a step done twice would show as two rows rather than an error.
+    await test.db.query(
+      `CREATE TABLE engine_effects (shop_id text NOT NULL, order_id text NOT NULL, event text NOT NULL,
+                                    worker text NOT NULL)`,
+    );
+    await test.db.query(`INSERT INTO shops (shop_id, shop_cipher) VALUES ('s', 'c')`);
+    await test.db.query(
+      `INSERT INTO orders (shop_id, order_id, priority, sla_deadline)
+       SELECT 's', 'o' || i, ($2::text[])[1 + i % 4], now() FROM generate_series(1, $1) AS i`,
+      [ORDERS, PRIORITIES],
+    );
+    await test.db.query(
+      `INSERT INTO order_jobs (shop_id, order_id, lane, deadline, run_at)
+       SELECT shop_id, order_id, priority, now() + interval '1 minute', now() FROM orders`,
+    );
+  });
+  afterAll(() => test?.drop());
+
+  it('every order ships, no step is done twice, and every timeline is the legal path, across SIGKILLs', async () => {
+    const shipped = async () =>
+      (await test.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM orders WHERE state = 'shipped'`))
+        .rows[0]!.n;
+    let kills = 0;
+    for (let run = 0; ; run++) {
+      const worker = await startWorker(test.url!, run % 2 === 0 ? 'batch' : 'single');
+      if (kills < KILLS) {
+        // Let it make some progress, then kill it mid-flight.
+        const before = await shipped();
+        await expect
+          .poll(shipped, { timeout: 30_000, interval: 20 })
+          .toBeGreaterThan(Math.min(ORDERS - 1, before + 100 + run * 37));
+        worker.child.kill('SIGKILL');
+        await worker.exited;
+        kills += 1;
+        continue;
+      }
+      await expect.poll(shipped, { timeout: 90_000, interval: 200 }).toBe(ORDERS);
+      worker.child.kill('SIGTERM');
+      expect(await worker.exited).toBe(0);
+      break;
+    }
+    expect(kills).toBe(KILLS);
+
+    const jobs = await test.db.query(`SELECT * FROM order_jobs`);
+    expect(jobs.rows).toEqual([]);
+    // Each step's side effect exactly once per order.
+    const effects = await test.db.query<{ event: string; orders: number; rows: number }>(
+      `SELECT event, count(DISTINCT order_id)::int AS orders, count(*)::int AS rows
+           FROM engine_effects GROUP BY event ORDER BY event`,
+    );
+    expect(effects.rows).toEqual(
+      ['buy_label', 'reserve_stock', 'ship', 'start_processing', 'validate'].map((event) => ({
+        event,
+        orders: ORDERS,
+        rows: ORDERS,
+      })),
+    );
+    // Each timeline: the five transitions of the legal path, once each, in order, no refusals.
+    const paths = await test.db.query<{ path: string; n: number }>(
+      `SELECT path, count(*)::int AS n FROM (
+           SELECT string_agg(coalesce(from_state, '') || '>' || coalesce(to_state, kind), ' ' ORDER BY id) AS path
+             FROM order_events GROUP BY order_id) AS p
+          GROUP BY path`,
+    );
+    expect(paths.rows).toEqual([
+      {
+        path: 'received>validated validated>processing processing>inventory_reserved inventory_reserved>label_generated label_generated>shipped',
+        n: ORDERS,
+      },
+    ]);
+    // More than one worker process did the work.
+    const workers = await test.db.query<{ n: number }>(
+      `SELECT count(DISTINCT worker)::int AS n FROM engine_effects`,
+    );
+    expect(workers.rows[0]!.n).toBeGreaterThan(KILLS / 2);
+  }, 180_000);
+});
+
+async function startWorker(
+  url: string,
+  mode: 'single' | 'batch',
+): Promise<{ child: ChildProcess; exited: Promise<number | null> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      ENGINE_DATABASE_URL: url,
+      ENGINE_MODE: mode,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ready')) resolve();
+    });
+    void exited.then((code) =>
+      reject(new Error(`the worker exited (${String(code)}) before it was ready:\n${err}`)),
+    );
+  });
+  return { child, exited };
+}
