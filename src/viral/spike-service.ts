@@ -121,7 +121,14 @@ async function applyEvents(
   startedAt: number,
   out: SpikeChange[],
 ): Promise<void> {
-  for (const e of events) {
+  const pending = [...events];
+  // Open without a stored episode: found open by a rebuild, or a previous attempt to act failed.
+  if (w.episodeId === null && isOpen(w) && !events.some((e) => e.kind === 'start')) {
+    const open = w.early.episodes.current ?? w.threshold.episodes.current;
+    const by = w.early.episodes.current ? 'early' : 'threshold';
+    pending.unshift({ kind: 'start', atMs: open?.startMs ?? deps.clock.now(), by });
+  }
+  for (const e of pending) {
     if (e.kind === 'start' && w.episodeId === null) {
       const rates = ratesOf(w);
       const actions = await actOnSpike(deps, {
