@@ -21,6 +21,8 @@ export interface ReconcileDeps {
   readonly log: Logger;
   readonly tiktok: Pick<TiktokShopApi, 'searchOrders'>;
   readonly tokens: TokenRefresher;
+  /** Told after a page stored new events (e.g. to wake the inbox processor of this process). */
+  readonly onStored?: (count: number) => void;
 }
 
 export interface ReconcileOptions {
@@ -124,8 +126,10 @@ export async function reconcileShop(
           deps.db,
           page.orders.map((order) => reconcileEntry(shopId, order, nowSeconds)),
         );
+        const fresh = results.filter((r) => r.stored).length;
         found += page.orders.length;
-        stored += results.filter((r) => r.stored).length;
+        stored += fresh;
+        if (fresh > 0) deps.onStored?.(fresh);
       }
       pageToken = page.next_page_token || undefined;
       if (

@@ -192,7 +192,11 @@ describe('reconciliation by order search', () => {
     sim.seedOrders(shopId, 3);
     clock.advance(1_000);
     let stored = 0;
-    const service = startReconciliation(deps, { intervalMs: 5 * 60_000, tickMs: 10 });
+    let told = 0;
+    const service = startReconciliation(
+      { ...deps, onStored: (count) => (told += count) },
+      { intervalMs: 5 * 60_000, tickMs: 10 },
+    );
     // Wait (up to 10 s) for the loop's first round to store the three orders.
     for (let i = 0; i < 400 && stored < 3; i += 1) {
       stored = (await inboxOf(shopId)).length;
@@ -200,5 +204,6 @@ describe('reconciliation by order search', () => {
     }
     await service.stop();
     expect(stored).toBe(3);
+    expect(told).toBe(3);
   });
 });
