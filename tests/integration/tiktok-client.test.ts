@@ -225,6 +225,16 @@ describe('TikTok client failures, classified', () => {
     expect(error).toMatchObject({ code: 105005, httpStatus: 403 });
   });
 
+  it('a de-authorised shop answers 105001 to its old token, and a type 6 webhook is queued', async () => {
+    const gone = sim.createShop();
+    const queued = sim.counters.webhooksQueued;
+    sim.deauthorizeShop(gone.credentials.shopId);
+    const error = await failure(client().getOrderDetails(gone.credentials, ['1']));
+    expect(isTiktokAuthError(error)).toBe(true);
+    expect(error).toMatchObject({ code: 105001 });
+    expect(sim.counters.webhooksQueued).toBe(queued + 1);
+  });
+
   it('a clock six minutes slow gives a stale timestamp: permanent 106002', async () => {
     const slow = new ManualClock(Date.now() - 6 * 60_000);
     const error = await failure(client({ clock: slow }).getOrderDetails(creds, ['1']));

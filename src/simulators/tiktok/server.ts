@@ -108,7 +108,9 @@ export interface TiktokSimulator {
   updateAddress(orderId: string): void;
   splitPackage(orderId: string): string[];
   requestReturn(orderId: string): string;
-  /** Queues any webhook (e.g. type 6 de-authorisation). */
+  /** The seller removes the app: the shop's tokens answer 105001 and a type 6 webhook is sent. */
+  deauthorizeShop(shopId: string): void;
+  /** Queues any webhook (e.g. type 7 upcoming authorisation expiry). */
   emitWebhook(shopId: string, type: number, data: Record<string, unknown>): SimWebhook;
   setWebhookTarget(url: string | undefined): void;
   onWebhookAttempt(listener: (attempt: WebhookAttempt) => void): () => void;
@@ -216,6 +218,10 @@ export async function startTiktokSimulator(options: TiktokSimulatorOptions = {})
     updateAddress: (orderId) => book.updateAddress(orderId),
     splitPackage: (orderId) => book.splitPackage(orderId),
     requestReturn: (orderId) => book.requestReturn(orderId),
+    deauthorizeShop(shopId) {
+      accounts.revokeShop(shopId);
+      sender.enqueue(shopId, 6, { message: 'The seller has deauthorized the app.' });
+    },
     emitWebhook: (shopId, type, data) => sender.enqueue(shopId, type, data),
     setWebhookTarget: (target) => sender.setTarget(target),
     onWebhookAttempt: (listener) => sender.onAttempt(listener),

@@ -191,6 +191,14 @@ export class SimAccounts {
     record.expiresAt = this.nowSeconds() - 1;
   }
 
+  /** The seller de-authorised the app: every token naming this shop stops working. */
+  revokeShop(shopId: string): void {
+    for (const [token, record] of this.accessTokens)
+      if (record.shopIds.includes(shopId)) this.accessTokens.delete(token);
+    for (const [token, record] of this.refreshTokens)
+      if (record.shopIds.includes(shopId)) this.refreshTokens.delete(token);
+  }
+
   /** The shops a valid token may act for, or why it is refused. */
   checkAccessToken(accessToken: string | undefined): { shopIds: readonly string[] } | SimErrorName {
     if (!accessToken) return 'INVALID_ACCESS_TOKEN';
