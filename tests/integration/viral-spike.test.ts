@@ -218,3 +218,41 @@ describe('a viral spike', () => {
     expect(rows).toHaveLength(0);
   });
 });
+
+describe('two processes counting the same spike', () => {
+  it('open one episode, send one alert and one purchase order between them', async () => {
+    await insertShop(test.db, 's2');
+    const base = T + 10 * 3_600_000;
+    clock.set(base);
+    const steady: TestOrder[] = Array.from({ length: 120 }, (_, i) => ({
+      shopId: 's2',
+      orderId: `s2-hist-${i}`,
+      at: new Date(base - 24 * 3_600_000 + i * 12 * 60_000),
+      buyer: `x${i}`,
+      lines: [{ sku: 'TWIN-1', productId: 'p-twin' }],
+      state: 'shipped',
+    }));
+    await insertOrders(test.db, steady);
+    const a: SpikeDeps = { ...deps, spikes: createSpikeState() };
+    const b: SpikeDeps = { ...deps, spikes: createSpikeState() };
+    const started: SpikeChange[] = [];
+    for (let i = 0; i < 30; i++) {
+      clock.set(base + i * 4_000);
+      const at = new Date(clock.now());
+      await insertOrders(test.db, [
+        { shopId: 's2', orderId: `s2-spike-${i}`, at, lines: [{ sku: 'TWIN-1', productId: 'p-twin' }] },
+      ]);
+      // Both processes count every order at the same moment, so both may see the spike start.
+      const arrival = [{ shopId: 's2', productId: 'p-twin', at }];
+      const results = await Promise.all([recordArrivals(a, arrival), recordArrivals(b, arrival)]);
+      started.push(...results.flat().filter((c) => c.kind === 'started'));
+    }
+    expect(started).toHaveLength(1);
+    const counts = await test.db.query(
+      `SELECT (SELECT count(*)::int FROM spike_episodes WHERE shop_id = 's2') AS episodes,
+              (SELECT count(*)::int FROM purchase_orders WHERE shop_id = 's2') AS purchase_orders,
+              (SELECT count(*)::int FROM notifications WHERE shop_id = 's2' AND cause LIKE 'spike:%') AS alerts`,
+    );
+    expect(counts.rows[0]).toEqual({ episodes: 1, purchase_orders: 1, alerts: 1 });
+  });
+});
