@@ -51,7 +51,8 @@ export function createLiveFeed(deps: {
   const clients = new Set<ServerResponse>();
   let timer: NodeJS.Timeout | undefined;
   let heartbeat: NodeJS.Timeout | undefined;
-  let cursor: number | undefined;
+  // Where the feed's `orders` events start: the newest timeline entry when the first viewer came.
+  let cursor: Promise<number> | undefined;
   let running = false;
 
   const broadcast = (event: string, data: unknown): void => {
@@ -63,13 +64,13 @@ export function createLiveFeed(deps: {
     if (running) return;
     running = true;
     try {
-      cursor ??= await lastEventId(deps.db);
+      const after = await (cursor ??= lastEventId(deps.db));
       const overview = await deps.overview.get();
       broadcast('overview', overview);
-      const changes = await orderChangesSince(deps.db, cursor);
+      const changes = await orderChangesSince(deps.db, after);
       const last = changes.at(-1);
       if (last) {
-        cursor = last.event_id;
+        cursor = Promise.resolve(last.event_id);
         broadcast('orders', { changes });
       }
     } catch (error) {
@@ -102,11 +103,13 @@ export function createLiveFeed(deps: {
         if (clients.size === 0) stop();
       });
       res.write('retry: 3000\n\n');
-      // The newcomer gets figures at once rather than after the first interval.
-      void deps.overview.get().then(
-        (overview) => res.write(`event: overview\ndata: ${JSON.stringify(overview)}\n\n`),
-        (error: unknown) => deps.log.warn({ err: error }, 'first overview for a new viewer failed'),
-      );
+      // The newcomer gets figures at once rather than after the first interval; the feed's cursor
+      // is fixed first, so every order change after this first event reaches the newcomer.
+      void (async () => {
+        await (cursor ??= lastEventId(deps.db));
+        const overview = await deps.overview.get();
+        res.write(`event: overview\ndata: ${JSON.stringify(overview)}\n\n`);
+      })().catch((error: unknown) => deps.log.warn({ err: error }, 'first overview for a new viewer failed'));
       if (!timer) start();
     },
     /** Ends every stream (the server is closing); browsers reconnect to whichever process serves next. */
