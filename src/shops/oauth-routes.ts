@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Database } from '../db/index.ts';
-import type { TiktokShopApi } from '../integrations/tiktok/index.ts';
+import { isTiktokApiError, type TiktokShopApi } from '../integrations/tiktok/index.ts';
 import type { Clock } from '../shared/clock.ts';
 import { describeError } from '../shared/errors.ts';
 import type { Logger } from '../shared/log.ts';
@@ -99,7 +99,10 @@ export function registerOauthCallbackRoute(app: FastifyInstance, deps: OauthDeps
       await releaseOauthState(deps.db, state);
       deps.log.warn({ err: error }, 'TikTok Shop authorisation could not be completed');
       return page(reply, 502, 'TikTok Shop was not connected', [
-        `TikTok did not complete the authorisation: ${describeError(error)}`,
+        // TikTok's own words help the seller; our internals (a database error) stay in the log.
+        isTiktokApiError(error)
+          ? `TikTok did not complete the authorisation: ${describeError(error)}`
+          : 'CreatorFlow could not complete the authorisation (the operator log has the details).',
         'Open the same authorisation link again in a few minutes; if it keeps failing, tell your CreatorFlow operator.',
       ]);
     }

@@ -1,6 +1,5 @@
 import type { Database } from '../db/index.ts';
-import type { ShopCredentials, TiktokShopApi } from '../integrations/tiktok/index.ts';
-import { isTiktokAuthError } from '../integrations/tiktok/tiktok-errors.ts';
+import { isTiktokAuthError, type ShopCredentials, type TiktokShopApi } from '../integrations/tiktok/index.ts';
 import { notify, type NotifyRoutes } from '../notify/index.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError, describeError } from '../shared/errors.ts';
