@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { actionSchema } from './actions.ts';
 import { DEFAULT_RULES } from './default-rules.ts';
 import { evaluate } from './evaluate.ts';
 import { parseRuleSet } from './rule-schema.ts';
@@ -18,7 +19,7 @@ const withAction = (type: string, parameters: Record<string, unknown>) =>
 
 describe('every action changes the decision', () => {
   const facts = { 'order.units': 1 };
-  it.each([
+  const table: [string, Record<string, unknown>, Record<string, unknown>][] = [
     ['escalate_priority', { new_priority: 'high' }, { priority: 'viral', prioritySetBy: 'r1' }],
     ['set_priority', { priority: 'automated' }, { priority: 'automated' }],
     [
@@ -56,8 +57,14 @@ describe('every action changes the decision', () => {
       { notifications: [{ channel: 'slack', role: 'fulfillment_team', ruleId: 'r1' }] },
     ],
     ['stop_processing', {}, { stoppedBy: 'r1' }],
-  ])('%s %j', (type, parameters, expected) => {
+  ];
+  it.each(table)('%s %j', (type, parameters, expected) => {
     expect(evaluate(withAction(type, parameters), facts)).toMatchObject(expected);
+  });
+
+  it('every action type is covered by the table', () => {
+    const types = actionSchema.def.options.map((o) => o.shape.type.value as string);
+    expect(new Set(table.map((c) => c[0]))).toEqual(new Set(types));
   });
 });
 
