@@ -1,7 +1,9 @@
+import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../shared/clock.ts';
 import { busiestWindow, grantTimesUnderLoad } from '../../../tests/helpers/budget-load.ts';
 import { ManualTimers, settle } from '../../../tests/helpers/manual-timers.ts';
+import { registerBudgetMetrics } from './budget-metrics.ts';
 import { createMemoryBudgetStore, createRequestBudget } from './request-budget.ts';
 
 const SMALL = { limit: 20, windowMs: 1_000 };
@@ -89,6 +91,25 @@ describe('in-process request budget', () => {
   it('refuses a budget that could never grant anything', () => {
     expect(() => createMemoryBudgetStore({ limit: 0, windowMs: 1_000 }, new ManualClock())).toThrow(
       /limit of at least 1/,
+    );
+  });
+});
+
+describe('request budget metrics', () => {
+  it('reports how many calls wait for a slot at scrape time', async () => {
+    const { timers, budget } = setup();
+    const registry = new Registry();
+    registerBudgetMetrics(registry, budget);
+    await Promise.all(Array.from({ length: 20 }, () => budget.acquire()));
+    const waiting = [budget.acquire(), budget.acquire(), budget.acquire()];
+    await settle(() => timers.isSleeping('p1'));
+    expect(await registry.getSingleMetricAsString('creatorflow_tiktok_budget_waiting')).toMatch(
+      /^creatorflow_tiktok_budget_waiting 3$/m,
+    );
+    timers.advance(1_000);
+    await Promise.all(waiting);
+    expect(await registry.getSingleMetricAsString('creatorflow_tiktok_budget_waiting')).toMatch(
+      /^creatorflow_tiktok_budget_waiting 0$/m,
     );
   });
 });
