@@ -188,7 +188,7 @@ describe('the alerts API', () => {
   it('changes a rule through PUT /api/alert-rules/:id, naming a bad field, and the next round uses it', async () => {
     const server = await startDashboardServer(test.db, { clock });
     try {
-      const put = (payload: unknown) =>
+      const put = (payload: Record<string, unknown>) =>
         server.app.inject({
           method: 'PUT',
           url: '/api/alert-rules/automation-success-rate',
