@@ -34,6 +34,7 @@ export interface TrafficRun {
 
 const TICK_MS = 20;
 const RECENT = 500;
+const MAX_PENDING = 1000;
 
 /**
  * Generates a shop's order life at a steady rate of webhooks: mostly new orders, plus payments of
@@ -143,6 +144,8 @@ export function startTraffic(
     const order = book.createOrder(shop.id, { status, productId });
     remember(order.id);
     if (status !== 'AWAITING_SHIPMENT') pending.push(order.id);
+    // Unpaid orders nobody pays stay UNPAID (TikTok would auto-cancel them); forget the oldest.
+    if (pending.length > MAX_PENDING) pending.shift();
   }
 
   const timer = setInterval(() => {

@@ -46,7 +46,7 @@ const MAX_RECORDED = 200_000;
  * drop, duplicate and reorder knobs apply when a webhook is queued.
  */
 export class WebhookSender {
-  /** Every attempt, in the order answers arrived (bounded). */
+  /** Every attempt, in the order answers arrived (the first 200,000; so are the two lists below). */
   readonly attempts: WebhookAttempt[] = [];
   /** Webhooks the drop knob swallowed: reconciliation must find these orders. */
   readonly dropped: SimWebhook[] = [];
@@ -89,7 +89,7 @@ export class WebhookSender {
     counters.webhooksQueued += 1;
     if (random.chance(knobs.dropRate)) {
       counters.webhooksDropped += 1;
-      this.dropped.push(webhook);
+      if (this.dropped.length < MAX_RECORDED) this.dropped.push(webhook);
       return webhook;
     }
     const pending: Pending = { webhook, body: JSON.stringify(webhook), attempt: 1, duplicate: false };
@@ -163,7 +163,7 @@ export class WebhookSender {
     while (this.inFlight < this.deps.knobs.webhookConcurrency && this.queue.length > 0) {
       const item = this.queue.shift()!;
       this.inFlight += 1;
-      if (item.attempt === 1) this.sentOrder.push(item.webhook);
+      if (item.attempt === 1 && this.sentOrder.length < MAX_RECORDED) this.sentOrder.push(item.webhook);
       void this.deliver(item, this.target).finally(() => {
         this.inFlight -= 1;
         this.pump();
