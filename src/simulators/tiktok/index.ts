@@ -22,7 +22,6 @@ export {
   type TiktokSimulator,
   type TiktokSimulatorOptions,
 } from './server.ts';
-export { startDemoTraffic, type DemoTraffic, type DemoTrafficOptions } from './demo-traffic.ts';
 export { defaultTiktokKnobs, type TiktokSimulatorKnobs } from './knobs.ts';
 export { SIM_ERRORS, type SimErrorName } from './error-codes.ts';
 export { DELIVERY_OPTIONS, type SimProduct, type SimSku } from './catalog.ts';
