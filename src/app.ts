@@ -1,13 +1,28 @@
+import { hostname } from 'node:os';
 import type { Config } from './config.ts';
+import { configuredEndpoints, connect, type Connections, type Endpoints } from './connections.ts';
 import { closeDeps, createDeps, type Deps } from './deps.ts';
 import { registerOperatorApi } from './api/operator-api.ts';
 import { buildServer } from './api/server.ts';
-import { registerTiktokIntake } from './ingest/index.ts';
+import { createInboxWriter, registerTiktokIntake, startReconciliation } from './ingest/index.ts';
+import { registerShippoWebhookRoute } from './ingest/shippo-webhook-route.ts';
 import { registerInventoryRoutes } from './inventory/index.ts';
 import { startNotificationDispatcher } from './notify/index.ts';
 import { registerOrderRoutes } from './orders/index.ts';
-import { registerShopRoutes } from './shops/index.ts';
-import { registerOperatorActionRoutes } from './workflows/index.ts';
+import { startSandbox, type Sandbox } from './sandbox/index.ts';
+import {
+  registerOauthCallbackRoute,
+  registerShopAuthorizeRoute,
+  registerShopRoutes,
+  startTokenRefresh,
+} from './shops/index.ts';
+import {
+  DEFAULT_FULFILMENT_TUNING,
+  registerOperatorActionRoutes,
+  startFulfilment,
+  wakeBackOrdered,
+  type RunningFulfilment,
+} from './workflows/index.ts';
 import type { Logger } from './shared/log.ts';
 
 /** A running part of the process (HTTP server, worker pool, scheduler), stopped in reverse start order. */
@@ -20,6 +35,8 @@ export interface RunningApp {
   readonly deps: Deps;
   /** The HTTP address, when this process runs the api role. */
   readonly url: string | undefined;
+  /** The simulators and demo shop, in sandbox mode. */
+  readonly sandbox: Sandbox | undefined;
   /** Drains in-flight work, stops every service, closes the database. */
   stop(): Promise<void>;
 }
@@ -29,24 +46,48 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
   const deps = await createDeps(config, log);
   const services: Service[] = [];
   let url: string | undefined;
+  let sandbox: Sandbox | undefined;
   try {
-    if (config.roles.has('api')) {
-      const { appKey, appSecret } = config.tiktok;
-      const server = await buildServer(deps, [
-        (app) =>
-          appKey && appSecret ? registerTiktokIntake(app, { ...deps, appKey, appSecret }) : undefined,
-        (app) =>
-          registerOperatorApi(app, config.adminToken, [
-            (scope) => registerShopRoutes(scope, deps),
-            (scope) => registerInventoryRoutes(scope, deps),
-            (scope) => registerOrderRoutes(scope, deps),
-            (scope) => registerOperatorActionRoutes(scope, deps),
-          ]),
-      ]);
-      url = await server.listen({ port: config.http.port, host: config.http.host });
-      services.push({ name: 'http', stop: () => server.close() });
+    let endpoints: Endpoints = configuredEndpoints(deps);
+    if (config.mode === 'sandbox') {
+      sandbox = await startSandbox(deps, {
+        ...config.sandbox,
+        onRestocked: async (shopId, skus) => void (await wakeBackOrdered(deps.db, shopId, skus)),
+      });
+      const running = sandbox;
+      services.push({ name: 'sandbox', stop: () => running.stop() });
+      endpoints = sandbox.endpoints;
     }
-    if (config.roles.has('worker')) services.push(startNotificationDispatcher(deps));
+    const connections = connect(deps, endpoints);
+
+    let fulfilment: RunningFulfilment | undefined;
+    if (config.roles.has('worker')) {
+      services.push(startNotificationDispatcher(deps));
+      fulfilment = await startWorkers(deps, connections);
+      if (fulfilment) {
+        const running = fulfilment;
+        services.push({ name: 'fulfilment', stop: () => running.stop() });
+      }
+    }
+    if (config.roles.has('scheduler') && connections.tiktokApi && connections.tokens) {
+      const schedulerDeps = { db: deps.db, clock: deps.clock, log: deps.log };
+      services.push(
+        startTokenRefresh({
+          ...schedulerDeps,
+          tiktok: connections.tiktokApi,
+          tokens: connections.tokens,
+          notifyRoutes: config.notify.routes,
+        }),
+        startReconciliation(
+          { ...schedulerDeps, tiktok: connections.tiktokApi, tokens: connections.tokens },
+          { intervalMs: config.tiktok.reconcileIntervalMs, owner: workerId() },
+        ),
+      );
+    }
+    if (config.roles.has('api')) {
+      url = await startHttp(deps, endpoints, connections, fulfilment, services);
+      if (sandbox) sandbox.startTraffic(url);
+    }
   } catch (error) {
     await stopAll(services, log);
     await closeDeps(deps);
@@ -57,6 +98,7 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
   return {
     deps,
     url,
+    sandbox,
     stop() {
       stopping ??= (async () => {
         await stopAll(services, log);
@@ -65,6 +107,91 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
       return stopping;
     },
   };
+}
+
+/** The worker role: the inbox, the order steps and compensations, once TikTok is configured. */
+async function startWorkers(deps: Deps, connections: Connections): Promise<RunningFulfilment | undefined> {
+  if (!connections.tiktok) {
+    deps.log.warn(
+      'TikTok is not configured (TIKTOK_APP_KEY/SECRET): webhooks are stored but orders do not move',
+    );
+    return undefined;
+  }
+  if (!connections.carrier) {
+    deps.log.warn(
+      'SHIPPO_API_TOKEN is not set: seller-shipped orders wait at inventory_reserved for a carrier',
+    );
+  }
+  return startFulfilment(
+    {
+      db: deps.db,
+      clock: deps.clock,
+      log: deps.log,
+      routes: deps.config.notify.routes,
+      tiktok: connections.tiktok,
+      carrier: connections.carrier,
+      tuning: {
+        ...DEFAULT_FULFILMENT_TUNING,
+        ...(deps.config.mode === 'sandbox' ? { trackingPollMs: 60_000, backorderRecheckMs: 15_000 } : {}),
+      },
+    },
+    { workerId: workerId() },
+  );
+}
+
+/** The api role: webhooks, the operator API and OAuth, on one Fastify server. */
+async function startHttp(
+  deps: Deps,
+  endpoints: Endpoints,
+  connections: Connections,
+  fulfilment: RunningFulfilment | undefined,
+  services: Service[],
+): Promise<string> {
+  const { config } = deps;
+  const wake = () => fulfilment?.wakeInbox();
+  const tiktok = endpoints.tiktok;
+  const oauth =
+    tiktok && connections.tiktokApi
+      ? { ...deps, tiktok: connections.tiktokApi, appKey: tiktok.appKey, authBaseUrl: tiktok.authBaseUrl }
+      : undefined;
+  const server = await buildServer(deps, [
+    (app) =>
+      tiktok
+        ? registerTiktokIntake(app, {
+            ...deps,
+            appKey: tiktok.appKey,
+            appSecret: tiktok.appSecret,
+            onStored: wake,
+          })
+        : undefined,
+    (app) =>
+      registerShippoWebhookRoute(app, {
+        secret: endpoints.shippo?.webhookSecret,
+        clock: deps.clock,
+        inbox: createInboxWriter(deps.db),
+        onStored: wake,
+      }),
+    (app) => (oauth ? registerOauthCallbackRoute(app, oauth) : undefined),
+    (app) =>
+      registerOperatorApi(app, config.adminToken, [
+        (scope) => registerShopRoutes(scope, deps),
+        (scope) => (oauth ? registerShopAuthorizeRoute(scope, oauth) : undefined),
+        (scope) =>
+          registerInventoryRoutes(scope, {
+            db: deps.db,
+            onStockChanged: async (shopId, skus) => void (await wakeBackOrdered(deps.db, shopId, skus)),
+          }),
+        (scope) => registerOrderRoutes(scope, deps),
+        (scope) => registerOperatorActionRoutes(scope, { ...deps, routes: config.notify.routes }),
+      ]),
+  ]);
+  const url = await server.listen({ port: config.http.port, host: config.http.host });
+  services.push({ name: 'http', stop: () => server.close() });
+  return url;
+}
+
+function workerId(): string {
+  return `${hostname()}-${process.pid}`;
 }
 
 async function stopAll(services: Service[], log: Logger): Promise<void> {

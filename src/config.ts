@@ -27,6 +27,15 @@ export interface Config {
     readonly appSecret: string | undefined;
     readonly apiBaseUrl: string;
     readonly authBaseUrl: string;
+    /** How often each shop's orders are searched for changes no webhook announced. */
+    readonly reconcileIntervalMs: number;
+  };
+  /** Demo traffic of sandbox mode. */
+  readonly sandbox: {
+    /** Webhooks per second (new orders and their lifecycle events); 0: no demo traffic. */
+    readonly ratePerSecond: number;
+    /** One traffic cycle; a viral spike runs in the middle of each. */
+    readonly cycleMs: number;
   };
   readonly shippo: {
     readonly apiToken: string | undefined;
@@ -115,6 +124,27 @@ const envSchema = z.object({
   NOTIFY_TEAM_LEAD: optionalText,
   NOTIFY_DEVOPS: optionalText,
   NOTIFY_FULFILLMENT_TEAM: optionalText,
+  TIKTOK_RECONCILE_INTERVAL_SECONDS: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number of seconds, at least 10')
+    .transform(Number)
+    .refine((n) => n >= 10, 'must be a whole number of seconds, at least 10')
+    .optional(),
+  SANDBOX_TRAFFIC_RATE: z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?$/, 'must be webhooks per second, e.g. 0.5 (0 turns demo traffic off)')
+    .transform(Number)
+    .refine((n) => n <= 500, 'must be at most 500 webhooks per second')
+    .optional(),
+  SANDBOX_SPIKE_EVERY_MINUTES: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number of minutes, at least 1')
+    .transform(Number)
+    .refine((n) => n >= 1, 'must be a whole number of minutes, at least 1')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -170,6 +200,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       appSecret: e.TIKTOK_APP_SECRET ?? (mode === 'sandbox' ? randomBytes(24).toString('hex') : undefined),
       apiBaseUrl: e.TIKTOK_API_BASE_URL ?? 'https://open-api.tiktokglobalshop.com',
       authBaseUrl: e.TIKTOK_AUTH_BASE_URL ?? 'https://auth.tiktok-shops.com',
+      reconcileIntervalMs: (e.TIKTOK_RECONCILE_INTERVAL_SECONDS ?? 300) * 1000,
+    },
+    sandbox: {
+      ratePerSecond: e.SANDBOX_TRAFFIC_RATE ?? 0.5,
+      cycleMs: (e.SANDBOX_SPIKE_EVERY_MINUTES ?? 10) * 60_000,
     },
     shippo: {
       apiToken: e.SHIPPO_API_TOKEN,

@@ -1,7 +1,9 @@
+import { Redis } from 'ioredis';
 import type { Config } from './config.ts';
 import { loadMigrations, migrate, openDatabase, type Database, type Migration } from './db/index.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 import { createEmailSender, type EmailSender } from './integrations/notify/index.ts';
+import { AppError, describeError } from './shared/errors.ts';
 import type { Logger } from './shared/log.ts';
 import { createMetrics, type Metrics } from './shared/metrics.ts';
 
@@ -18,6 +20,8 @@ export interface Deps {
   readonly metrics: Metrics;
   /** SMTP sender for e-mail notifications; undefined when SMTP_URL is unset. */
   readonly email: EmailSender | undefined;
+  /** Shared Redis (rate budgets across processes); undefined when REDIS_URL is unset. */
+  readonly redis: Redis | undefined;
 }
 
 /** Opens the database, applies pending migrations and builds the shared parts. */
@@ -34,10 +38,37 @@ export async function createDeps(config: Config, log: Logger, clock: Clock = sys
   const email = config.notify.smtpUrl
     ? createEmailSender(config.notify.smtpUrl, config.notify.from)
     : undefined;
-  return { config, log, clock, db, migrations, metrics: createMetrics(), email };
+  let redis: Redis | undefined;
+  try {
+    redis = config.redisUrl ? await connectRedis(config.redisUrl, log) : undefined;
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  return { config, log, clock, db, migrations, metrics: createMetrics(), email, redis };
 }
 
 /** Releases what createDeps opened. */
 export async function closeDeps(deps: Deps): Promise<void> {
+  await deps.redis?.quit().catch(() => deps.redis?.disconnect());
   await deps.db.close();
+}
+
+/** Connects to Redis, failing start-up with a clear message when it does not answer. */
+async function connectRedis(url: string, log: Logger): Promise<Redis> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, connectTimeout: 5_000 });
+  redis.on('error', (error) => log.warn({ err: error }, 'Redis connection problem; retrying'));
+  try {
+    await redis.connect();
+  } catch (error) {
+    redis.disconnect();
+    throw new AppError(
+      'CONFIG_INVALID',
+      `REDIS_URL does not answer (${describeError(error)}); start Redis or unset REDIS_URL`,
+      {
+        cause: error,
+      },
+    );
+  }
+  return redis;
 }

@@ -31,10 +31,13 @@ export function startPollLoop(options: {
         options.log.error({ err: error, loop: options.name }, `${options.name} failed; retrying`);
       }
       if (done > 0 || woken || stopping.signal.aborted) continue;
-      await Promise.race([
-        new Promise<void>((resolve) => (wakeUp = resolve)),
-        sleep(options.intervalMs, stopping.signal),
-      ]);
+      // One controller per idle wait, aborted by a wake-up too, so no timer or listener outlives it.
+      const idle = new AbortController();
+      const onStop = () => idle.abort();
+      stopping.signal.addEventListener('abort', onStop, { once: true });
+      wakeUp = onStop;
+      await sleep(options.intervalMs, idle.signal);
+      stopping.signal.removeEventListener('abort', onStop);
       wakeUp = undefined;
     }
   })();

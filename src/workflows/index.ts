@@ -3,11 +3,13 @@ export { registerOperatorActionRoutes } from './operator-routes.ts';
 export {
   DEFAULT_TUNING as DEFAULT_FULFILMENT_TUNING,
   directTiktokAccess,
+  refreshingTiktokAccess,
   runDueCompensations,
   runOrderStep,
   startFulfilment,
   storedCredentials,
   wakeBackOrdered,
+  type CarrierAccess,
   type ClassifyOrder,
   type FulfilmentDeps,
   type FulfilmentTuning,

@@ -176,4 +176,29 @@ describe('an order through both simulators', () => {
       expect(h.carrier.purchasesFor(labels[0]!.idempotency_key)).toHaveLength(1);
     }
   });
+
+  it('alerts a person when the address changes after the label, and never for status changes alone', async () => {
+    h = await startFulfilmentHarness();
+    await h.start();
+    const order = h.tiktok.createOrder(h.shop.credentials.shopId, { shippingType: 'SELLER' });
+    await reached(h, order.id, ['label_generated']);
+    await h.waitFor('tracking at TikTok', async () =>
+      h!.tiktok.shipments.find((s) => s.orderId === order.id),
+    );
+    // TikTok's status moves on after the tracking push; that is not an address change.
+    h.tiktok.setOrderStatus(order.id, 'AWAITING_COLLECTION');
+    await h.tiktok.webhooksIdle();
+    await h.waitFor('the status change to be stored', async () =>
+      (await timeline(h!, order.id)).find(
+        (e) => e.kind === 'tiktok_updated' && JSON.stringify(e.detail).includes('AWAITING_COLLECTION'),
+      ),
+    );
+    expect((await timeline(h, order.id)).filter((e) => e.kind === 'address_changed_after_label')).toEqual([]);
+
+    h.tiktok.updateAddress(order.id);
+    const alert = await h.waitFor('the late address change to be flagged', async () =>
+      (await timeline(h!, order.id)).find((e) => e.kind === 'address_changed_after_label'),
+    );
+    expect(alert.detail.reason).toMatch(/after the label/);
+  });
 });

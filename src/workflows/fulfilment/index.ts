@@ -13,6 +13,11 @@ export { startFulfilment, type RunningFulfilment } from './fulfilment-service.ts
 export { moveOrder } from './order-transitions.ts';
 export { syncOrderFromTiktok } from './order-sync.ts';
 export { failOrder, runOrderStep } from './run-order-step.ts';
-export { directTiktokAccess, storedCredentials, type TiktokAccess } from './tiktok-access.ts';
+export {
+  directTiktokAccess,
+  refreshingTiktokAccess,
+  storedCredentials,
+  type TiktokAccess,
+} from './tiktok-access.ts';
 export { tiktokEventHandler, type EventHandlerDeps, type NewOrder } from './tiktok-event-handlers.ts';
 export { mapTiktokOrder } from './tiktok-order-mapping.ts';

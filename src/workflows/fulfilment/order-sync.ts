@@ -48,7 +48,7 @@ export async function syncOrderFromTiktok(
   }
   if (order.updateTime <= stored.tiktok_update_time) return { kind: 'stale', state: stored.state };
 
-  const addressChanged = JSON.stringify(stored.recipient) !== JSON.stringify(order.recipient);
+  const addressChanged = canonical(stored.recipient) !== canonical(order.recipient);
   await tx.query(
     `UPDATE orders SET tiktok_status = $3, tiktok_update_time = $4, shipping_type = $5, delivery_option_id = $6,
             recipient = $7, ship_by = $8, deliver_by = $9, total_amount = $10, currency = $11, updated_at = $12,
@@ -160,4 +160,16 @@ async function replaceLines(tx: Queryable, shopId: string, order: MappedOrder): 
       order.lines.map((l) => l.unitPrice),
     ],
   );
+}
+
+/** JSON with keys sorted: jsonb does not keep key order, so stored and fresh objects compare equal. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
 }

@@ -1,5 +1,12 @@
 import type { Queryable } from '../../db/index.ts';
-import type { ShopCredentials, TiktokOrder, TiktokShopApi } from '../../integrations/tiktok/index.ts';
+import {
+  isTiktokAuthError,
+  type OrderDetailBatcher,
+  type ShopCredentials,
+  type TiktokOrder,
+  type TiktokShopApi,
+} from '../../integrations/tiktok/index.ts';
+import { isShopNotAuthorized, type TokenRefresher } from '../../shops/index.ts';
 
 /**
  * How the workflow reaches TikTok for a shop: the API, valid credentials (refreshed when the
@@ -33,5 +40,54 @@ export function directTiktokAccess(db: Queryable, api: TiktokShopApi): TiktokAcc
       const [order] = await api.getOrderDetails(shop, [orderId]);
       return order;
     },
+  };
+}
+
+/**
+ * The production access: credentials from the token refresher (refreshed before expiry), order
+ * detail through the 50-id batcher, and every shop-scoped call retried once with fresh credentials
+ * when TikTok refuses the access token.
+ */
+export function refreshingTiktokAccess(input: {
+  api: TiktokShopApi;
+  refresher: TokenRefresher;
+  batcher: OrderDetailBatcher;
+}): TiktokAccess {
+  const { api, refresher, batcher } = input;
+  async function withFreshToken<T>(
+    shop: ShopCredentials,
+    call: (shop: ShopCredentials) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await call(shop);
+    } catch (error) {
+      if (!isTiktokAuthError(error)) throw error;
+      const fresh = await refresher.credentialsFor(shop.shopId, { rejectedAccessToken: shop.accessToken });
+      return call(fresh);
+    }
+  }
+  const retried: TiktokShopApi = {
+    exchangeAuthCode: (code) => api.exchangeAuthCode(code),
+    refreshAccessToken: (token) => api.refreshAccessToken(token),
+    getAuthorizedShops: (token) => api.getAuthorizedShops(token),
+    getOrderDetails: (shop, ids) => withFreshToken(shop, (s) => api.getOrderDetails(s, ids)),
+    searchOrders: (shop, filter, page) => withFreshToken(shop, (s) => api.searchOrders(s, filter, page)),
+    getShippingProviders: (shop, id) => withFreshToken(shop, (s) => api.getShippingProviders(s, id)),
+    markPackageShipped: (shop, body) => withFreshToken(shop, (s) => api.markPackageShipped(s, body)),
+    shipPackage: (shop, body) => withFreshToken(shop, (s) => api.shipPackage(s, body)),
+    cancelOrder: (shop, body) => withFreshToken(shop, (s) => api.cancelOrder(s, body)),
+    updateInventory: (shop, body) => withFreshToken(shop, (s) => api.updateInventory(s, body)),
+  };
+  return {
+    api: retried,
+    async credentials(shopId) {
+      try {
+        return await refresher.credentialsFor(shopId);
+      } catch (error) {
+        if (isShopNotAuthorized(error)) return undefined;
+        throw error;
+      }
+    },
+    orderDetail: (shop, orderId) => withFreshToken(shop, (s) => batcher.getOrderDetail(s, orderId)),
   };
 }

@@ -15,6 +15,7 @@ import type { CarrierAccess, FulfilmentDeps } from '../fulfilment-deps.ts';
 import { moveOrder } from '../order-transitions.ts';
 import { loadLines, type OrderRow } from '../order-row.ts';
 import { beginIntent, finishIntent } from '../step-intents.ts';
+import { matchProvider, shippingProviders } from '../shipping-providers.ts';
 import { shipWithTiktok } from './ship-with-tiktok.ts';
 
 /**
@@ -51,9 +52,10 @@ export async function buyLabel(deps: FulfilmentDeps, order: OrderRow): Promise<S
     const { port, policy } = deps.carrier;
     const shipment = { from: order.ship_from, to, parcel: plan.parcel, metadata: order.order_id };
     const quote = await policy.execute(() => port.getRates(shipment));
+    const accepted = await acceptedByTiktok(deps, order, quote.rates);
     const decision = order.rules_decision ?? {};
     const selection = selectRate({
-      rates: quote.rates,
+      rates: accepted.rates,
       now: now.getTime(),
       deadline: order.deliver_by?.getTime(),
       strategy: (decision.strategy as RateStrategy | undefined) ?? 'best_value',
@@ -87,6 +89,7 @@ export async function buyLabel(deps: FulfilmentDeps, order: OrderRow): Promise<S
           estimated_days: selection.chosen.estimatedDays ?? null,
           tracking_number: label.trackingNumber ?? null,
           why: selection.reason,
+          ...(accepted.note ? { tiktok_providers: accepted.note } : {}),
           rates_considered: quote.rates.length,
           ...(bought.reused ? { reused_earlier_purchase: true } : {}),
           ...(plan.estimatedSkus.length > 0 ? { weight_estimated_for: plan.estimatedSkus } : {}),
@@ -103,6 +106,29 @@ export async function buyLabel(deps: FulfilmentDeps, order: OrderRow): Promise<S
       `the ${deps.carrier.port.name} circuit is open: carrier calls pause until it recovers`,
     );
   }
+}
+
+/**
+ * Only carriers TikTok offers for the order's delivery option can carry it: tracking from any other
+ * carrier cannot be sent back. Without a delivery option every rate stays.
+ */
+async function acceptedByTiktok(
+  deps: FulfilmentDeps,
+  order: OrderRow,
+  rates: readonly Rate[],
+): Promise<{ rates: Rate[]; note?: string }> {
+  if (!order.delivery_option_id) return { rates: [...rates] };
+  const credentials = await deps.tiktok.credentials(order.shop_id);
+  if (!credentials) throw new Error(`shop ${order.shop_id} is not authorised at TikTok`);
+  const providers = await shippingProviders(deps, credentials, order.delivery_option_id);
+  const kept = rates.filter((rate) => matchProvider(providers, rate.provider) !== undefined);
+  const offered = providers.map((p) => p.name).join(', ') || 'none';
+  if (kept.length === 0) {
+    throw new Error(
+      `no quoted carrier is one TikTok accepts for delivery option ${order.delivery_option_id} (TikTok offers ${offered}; quoted ${[...new Set(rates.map((r) => r.provider))].join(', ')})`,
+    );
+  }
+  return { rates: kept, note: `TikTok accepts ${offered} for this delivery option` };
 }
 
 /** 1 + the number of this order's labels already voided: a new label after a void gets a new key. */

@@ -4,7 +4,7 @@ import {
   TRACKING_MEANINGS,
   type CarrierProvider,
 } from '../../../integrations/carriers/index.ts';
-import type { ShippingProvider, ShopCredentials } from '../../../integrations/tiktok/index.ts';
+import type { ShopCredentials } from '../../../integrations/tiktok/index.ts';
 import { appendOrderEvent } from '../../../orders/index.ts';
 import type { StepOutcome } from '../../../queue/index.ts';
 import { applyTracking } from '../apply-tracking.ts';
@@ -13,6 +13,7 @@ import { moveOrder } from '../order-transitions.ts';
 import type { OrderRow } from '../order-row.ts';
 import { beginIntent, finishIntent } from '../step-intents.ts';
 import { LEFT_THE_SELLER } from '../tiktok-order-mapping.ts';
+import { matchProvider, shippingProviders } from '../shipping-providers.ts';
 import { waitVisibly } from './buy-label.ts';
 
 /**
@@ -133,33 +134,6 @@ async function followTiktokShipment(
     if (delivered) await moveOrder(tx, deps, { ...key, event: 'deliver', detail: info, at });
   });
   return delivered ? { next: 'done' } : pollLater(deps);
-}
-
-const providerCache = new Map<string, { at: number; providers: readonly ShippingProvider[] }>();
-async function shippingProviders(
-  deps: FulfilmentDeps,
-  credentials: ShopCredentials,
-  deliveryOptionId: string,
-): Promise<readonly ShippingProvider[]> {
-  const cacheKey = `${credentials.shopId}:${deliveryOptionId}`;
-  const cached = providerCache.get(cacheKey);
-  if (cached && deps.clock.now() - cached.at < 10 * 60_000) return cached.providers;
-  const providers = await deps.tiktok.api.getShippingProviders(credentials, deliveryOptionId);
-  providerCache.set(cacheKey, { at: deps.clock.now(), providers });
-  return providers;
-}
-
-/** TikTok's provider for our carrier: by name, ignoring case and TikTok's suffixes ("DHL eCommerce"). */
-export function matchProvider(
-  providers: readonly ShippingProvider[],
-  carrier: string,
-): ShippingProvider | undefined {
-  const wanted = carrier.toLowerCase().replace(/\s+express$/, '');
-  return (
-    providers.find((p) => p.name.toLowerCase() === carrier.toLowerCase()) ??
-    providers.find((p) => p.name.toLowerCase() === wanted) ??
-    providers.find((p) => p.name.toLowerCase().startsWith(wanted))
-  );
 }
 
 function pollLater(deps: FulfilmentDeps): StepOutcome {

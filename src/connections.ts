@@ -1,0 +1,101 @@
+import type { Deps } from './deps.ts';
+import {
+  createIntegrationPolicy,
+  createShippoAdapter,
+  registerBreakerMetrics,
+  type IntegrationPolicy,
+} from './integrations/carriers/index.ts';
+import {
+  createOrderDetailBatcher,
+  createTiktokClient,
+  createTiktokRequestBudget,
+  type TiktokShopApi,
+} from './integrations/tiktok/index.ts';
+import { createTokenRefresher, type TokenRefresher } from './shops/index.ts';
+import { refreshingTiktokAccess, type CarrierAccess, type TiktokAccess } from './workflows/index.ts';
+
+/** Where the outside services are: from the config, or the sandbox's simulators. */
+export interface Endpoints {
+  readonly tiktok: { appKey: string; appSecret: string; apiBaseUrl: string; authBaseUrl: string } | undefined;
+  readonly shippo: { token: string; baseUrl: string; webhookSecret: string | undefined } | undefined;
+}
+
+/** The clients of the outside world, built once per process. */
+export interface Connections {
+  readonly tiktokApi: TiktokShopApi | undefined;
+  readonly tiktok: TiktokAccess | undefined;
+  readonly tokens: TokenRefresher | undefined;
+  readonly carrier: CarrierAccess | undefined;
+  readonly policies: readonly IntegrationPolicy[];
+}
+
+/** The endpoints the configuration names (live mode, or sandbox before its simulators start). */
+export function configuredEndpoints(deps: Deps): Endpoints {
+  const { tiktok, shippo } = deps.config;
+  return {
+    tiktok:
+      tiktok.appKey && tiktok.appSecret
+        ? {
+            appKey: tiktok.appKey,
+            appSecret: tiktok.appSecret,
+            apiBaseUrl: tiktok.apiBaseUrl,
+            authBaseUrl: tiktok.authBaseUrl,
+          }
+        : undefined,
+    shippo: shippo.apiToken
+      ? { token: shippo.apiToken, baseUrl: shippo.apiBaseUrl, webhookSecret: shippo.webhookSecret }
+      : undefined,
+  };
+}
+
+/**
+ * Builds the TikTok client (signed, within the app's shared request budget, coalescing order
+ * detail reads, refreshing tokens) and the carrier adapter behind its resilience policy, and
+ * exposes the breaker states in /metrics.
+ */
+export function connect(deps: Deps, endpoints: Endpoints): Connections {
+  let tiktokApi: TiktokShopApi | undefined;
+  let tiktok: TiktokAccess | undefined;
+  let tokens: TokenRefresher | undefined;
+  if (endpoints.tiktok) {
+    const budget = createTiktokRequestBudget({
+      appKey: endpoints.tiktok.appKey,
+      redis: deps.redis,
+      clock: deps.clock,
+    });
+    tiktokApi = createTiktokClient({
+      ...endpoints.tiktok,
+      clock: deps.clock,
+      beforeRequest: () => budget.acquire(),
+      onRetry: ({ attempt, delayMs, error }) =>
+        deps.log.debug({ attempt, delayMs, err: error }, 'retrying a TikTok call'),
+    });
+    tokens = createTokenRefresher({
+      db: deps.db,
+      clock: deps.clock,
+      log: deps.log,
+      tiktok: tiktokApi,
+      notifyRoutes: deps.config.notify.routes,
+    });
+    tiktok = refreshingTiktokAccess({
+      api: tiktokApi,
+      refresher: tokens,
+      batcher: createOrderDetailBatcher(tiktokApi),
+    });
+  }
+  let carrier: CarrierAccess | undefined;
+  const policies: IntegrationPolicy[] = [];
+  if (endpoints.shippo) {
+    const policy = createIntegrationPolicy('shippo');
+    policy.onBreakerStateChange((state) =>
+      deps.log.warn({ integration: 'shippo', state }, 'carrier breaker changed'),
+    );
+    carrier = {
+      port: createShippoAdapter({ token: endpoints.shippo.token, baseUrl: endpoints.shippo.baseUrl }),
+      policy,
+    };
+    policies.push(policy);
+  }
+  registerBreakerMetrics(deps.metrics.registry, () => policies);
+  return { tiktokApi, tiktok, tokens, carrier, policies };
+}
