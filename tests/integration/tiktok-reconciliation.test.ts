@@ -160,6 +160,18 @@ describe('reconciliation by order search', () => {
     expect(await reconcileShop(deps, shopId)).toMatchObject({ outcome: 'done', stored: 2 });
   });
 
+  it('two processes reconciling the same shop at the same moment: one runs, the other stands aside', async () => {
+    const shopId = await connectedShop();
+    sim.seedOrders(shopId, 4);
+    clock.advance(1_000);
+    const results = await Promise.all([
+      reconcileShop(deps, shopId, { owner: 'process-a' }),
+      reconcileShop(deps, shopId, { owner: 'process-b' }),
+    ]);
+    expect(results.map((r) => r.outcome).sort()).toEqual(['done', 'skipped']);
+    expect(await inboxOf(shopId)).toHaveLength(4);
+  });
+
   it('a round reconciles each active shop once per interval', async () => {
     const shopId = await connectedShop();
     sim.seedOrders(shopId, 1);
