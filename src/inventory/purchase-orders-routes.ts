@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { parseBody } from '../api/parse-body.ts';
 import type { Database } from '../db/index.ts';
 import { parseTargets } from '../notify/index.ts';
+import type { Clock } from '../shared/clock.ts';
 import { AppError } from '../shared/errors.ts';
 import { closePurchaseOrder, listPurchaseOrders, setSupplier } from './purchase-orders.ts';
 
@@ -27,7 +28,10 @@ const supplierBody = z.object({
  * GET /api/purchase-orders, POST /api/purchase-orders/:id/received|cancel, and
  * PUT /api/shops/:shop_id/supplier (where re-orders go; seller_sku omitted: every SKU).
  */
-export function registerPurchaseOrderRoutes(app: FastifyInstance, deps: { db: Database }): void {
+export function registerPurchaseOrderRoutes(
+  app: FastifyInstance,
+  deps: { db: Database; clock: Clock },
+): void {
   app.get('/api/purchase-orders', async (request) => {
     const q = parseBody(listQuery, request.query);
     return {
@@ -54,7 +58,7 @@ export function registerPurchaseOrderRoutes(app: FastifyInstance, deps: { db: Da
       if (outcome === null)
         throw new AppError('NOT_FOUND', `No action "${request.params.outcome}"; use received or cancel`);
       const order = await deps.db.transaction((tx) =>
-        closePurchaseOrder(tx, { id, outcome, now: new Date() }),
+        closePurchaseOrder(tx, { id, outcome, now: new Date(deps.clock.now()) }),
       );
       if (!order) throw new AppError('CONFLICT', `Purchase order ${id} does not exist or is already closed`);
       return { purchase_order: order };

@@ -4,7 +4,7 @@ import { registerOperatorApi } from '../../src/api/operator-api.ts';
 import { buildServer } from '../../src/api/server.ts';
 import type { Database, Queryable } from '../../src/db/index.ts';
 import { registerDemandRoutes } from '../../src/demand/index.ts';
-import { registerPurchaseOrderRoutes } from '../../src/inventory/purchase-orders-routes.ts';
+import { registerPurchaseOrderRoutes } from '../../src/inventory/index.ts';
 import { registerRuleRoutes } from '../../src/rules/index.ts';
 import type { Clock } from '../../src/shared/clock.ts';
 import { createLogger } from '../../src/shared/log.ts';
@@ -21,7 +21,7 @@ export async function buildDecisionServer(db: Database, clock: Clock): Promise<F
         (scope) => registerRuleRoutes(scope, { db, clock }),
         (scope) => registerDemandRoutes(scope, { db, clock }),
         (scope) => registerSpikeRoutes(scope, { db }),
-        (scope) => registerPurchaseOrderRoutes(scope, { db }),
+        (scope) => registerPurchaseOrderRoutes(scope, { db, clock }),
       ]),
   ]);
 }
