@@ -215,7 +215,7 @@ describe('TikTok simulator webhooks', () => {
     expect(hook!.json.tts_notification_id).toMatch(/^\d{19}$/);
   });
 
-  it('sends types 11 and 1 (CANCEL) for a buyer cancellation, 3 for an address change, 4 for a package split', async () => {
+  it('sends types 11 and 1 (CANCEL) for a buyer cancellation, 3 for an address change, 4 for a package split, 12 for a return', async () => {
     const cancelled = sim.createOrder(shop.credentials.shopId, { notify: false });
     const moved = sim.createOrder(shop.credentials.shopId, { notify: false });
     sim.buyerCancel(cancelled.id);
@@ -234,6 +234,13 @@ describe('TikTok simulator webhooks', () => {
     await sim.webhooksIdle();
     const packageUpdate = received.find((r) => r.json.type === 4)!;
     expect(packageUpdate.json.data.sc_type).toBe('SPLIT');
+    expect(packageUpdate.json.data.package_list).toHaveLength(2);
+    const returnId = sim.requestReturn(split.id);
+    await sim.webhooksIdle();
+    expect(received.find((r) => r.json.type === 12)!.json.data).toMatchObject({
+      order_id: split.id,
+      return_id: returnId,
+    });
     expect(received.every((r) => r.signatureValid)).toBe(true);
   });
 
