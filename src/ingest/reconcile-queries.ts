@@ -78,3 +78,18 @@ export async function reconcilableShopIds(db: Queryable): Promise<string[]> {
   );
   return rows.map((r) => r.shop_id);
 }
+
+/**
+ * TikTok update times CreatorFlow already holds for these orders (orders.tiktok_update_time). An
+ * order found by search at an update time already processed came by webhook: nothing to recover.
+ */
+export async function knownUpdateTimes(
+  db: Queryable,
+  input: { shopId: string; orderIds: readonly string[] },
+): Promise<Map<string, number>> {
+  const { rows } = await db.query<{ order_id: string; tiktok_update_time: number }>(
+    `SELECT order_id, tiktok_update_time FROM orders WHERE shop_id = $1 AND order_id = ANY($2::text[])`,
+    [input.shopId, input.orderIds],
+  );
+  return new Map(rows.map((r) => [r.order_id, Number(r.tiktok_update_time)]));
+}

@@ -10,6 +10,7 @@ import { sleep } from '../shared/sleep.ts';
 import { insertBatch, type InboxEntry } from './inbox-writer.ts';
 import {
   finishReconcile,
+  knownUpdateTimes,
   leaseShopForReconcile,
   reconcilableShopIds,
   renewReconcileLease,
@@ -79,8 +80,9 @@ const processOwner = `reconciler-${process.pid}-${randomBytes(4).toString('hex')
 
 /**
  * Reconciles one shop once: searches the orders TikTok updated since the shop's watermark (minus a
- * small overlap; the last hour on the first run), page by page, and stores each as an inbox event
- * of type 1, exactly where webhooks go, so the inbox processor re-reads and acts on it. Each page is
+ * small overlap; the last hour on the first run), page by page, and stores each change CreatorFlow
+ * has not processed yet (its orders row holds an older update_time, or none) as an inbox event of
+ * type 1, exactly where webhooks go, so the inbox processor re-reads and acts on it. Each page is
  * stored before the next is fetched; the watermark moves to the run's end only once every page is
  * stored, so a crash repeats the window (repeats are de-duplicated) and never skips it. A lease per
  * shop keeps two processes from reconciling the same shop at once.
@@ -121,13 +123,18 @@ export async function reconcileShop(
         ),
       );
       const nowSeconds = Math.floor(deps.clock.now() / 1000);
-      if (page.orders.length > 0) {
+      found += page.orders.length;
+      const known =
+        page.orders.length === 0
+          ? new Map<string, number>()
+          : await knownUpdateTimes(deps.db, { shopId, orderIds: page.orders.map((o) => o.id) });
+      const missed = page.orders.filter((o) => (known.get(o.id) ?? -1) < o.update_time);
+      if (missed.length > 0) {
         const results = await insertBatch(
           deps.db,
-          page.orders.map((order) => reconcileEntry(shopId, order, nowSeconds)),
+          missed.map((order) => reconcileEntry(shopId, order, nowSeconds)),
         );
         const fresh = results.filter((r) => r.stored).length;
-        found += page.orders.length;
         stored += fresh;
         if (fresh > 0) deps.onStored?.(fresh);
       }

@@ -126,6 +126,29 @@ describe('reconciliation by order search', () => {
     expect(Number(rows[0]!.watermark)).toBe(Math.floor(clock.now() / 1000));
   });
 
+  it('does not re-feed order changes CreatorFlow already processed from their webhooks', async () => {
+    const shopId = await connectedShop();
+    const [processed, stale, unseen] = sim.seedOrders(shopId, 3);
+    // As the inbox processor leaves them: one order at its current update time, one at an older one.
+    for (const [order, updateTime] of [
+      [processed!, processed!.update_time],
+      [stale!, stale!.update_time - 60],
+    ] as const) {
+      await test.db.query(
+        `INSERT INTO orders (shop_id, order_id, sla_deadline, tiktok_update_time) VALUES ($1, $2, now(), $3)`,
+        [shopId, order.id, updateTime],
+      );
+    }
+    clock.advance(1_000);
+
+    const run = await reconcileShop(deps, shopId);
+
+    expect(run).toMatchObject({ outcome: 'done', found: 3, stored: 2 });
+    expect((await inboxOf(shopId)).map((e) => e.payload.data.order_id).sort()).toEqual(
+      [stale!.id, unseen!.id].sort(),
+    );
+  });
+
   it("looks back one hour on a shop's first run", async () => {
     const shopId = await connectedShop();
     const now = clock.now();
