@@ -149,6 +149,15 @@ export async function startTiktokSimulator(options: TiktokSimulatorOptions = {})
     counters.requestsServed += 1;
     if (knobs.latencyMs > 0) await sleep(knobs.latencyMs);
   });
+  // Fastify's own refusals (a body over 1 MB, a malformed request) still answer TikTok's envelope.
+  app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) =>
+    sendError(
+      reply,
+      clock.now(),
+      (error.statusCode ?? 500) < 500 ? 'INVALID_PARAMETER' : 'INTERNAL',
+      error.message,
+    ),
+  );
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, clock.now(), 'PATH_NOT_FOUND', `${request.method} ${request.url.split('?')[0]}`),
   );
