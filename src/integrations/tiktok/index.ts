@@ -48,3 +48,4 @@ export { orderSchema, orderStatusSchema } from './tiktok-schemas.ts';
 export { createOrderDetailBatcher, type OrderDetailBatcher } from './order-detail-batcher.ts';
 export { createTiktokRequestBudget } from './tiktok-request-budget.ts';
 export { TIKTOK_REQUEST_BUDGET, type BudgetLimit, type RequestBudget } from './request-budget.ts';
+export { registerBudgetMetrics } from './budget-metrics.ts';
