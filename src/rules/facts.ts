@@ -29,6 +29,7 @@ export const FACT_CATALOGUE = {
   'customer.country': 'string',
   'product.stock': 'number',
   'product.category': 'string',
+  'product.categories': 'string[]',
   'product.sku': 'string',
   'demand.orders_per_hour': 'number',
   'demand.velocity_increase': 'number',

@@ -25,6 +25,7 @@ interface LineRow {
   quantity: number;
   available: number | null;
   weight_oz: number | null;
+  category: string | null;
 }
 interface CustomerRow {
   shop_id: string;
@@ -99,10 +100,11 @@ export async function loadOrderSnapshots(
   const [lines, customers, demand, signals] = await Promise.all([
     db.query<LineRow>(
       `SELECT l.shop_id, l.order_id, l.sku_id, l.seller_sku, l.product_id, l.quantity,
-              i.on_hand - i.reserved AS available, i.weight_oz::float8 AS weight_oz
+              i.on_hand - i.reserved AS available, i.weight_oz::float8 AS weight_oz, p.category
          FROM ${KEYS}
          JOIN order_lines l ON l.shop_id = k.shop_id AND l.order_id = k.order_id
          LEFT JOIN inventory i ON i.shop_id = l.shop_id AND i.seller_sku = l.seller_sku
+         LEFT JOIN product_profiles p ON p.shop_id = l.shop_id AND p.product_id = l.product_id
         ORDER BY l.sku_id`,
       params,
     ),
@@ -181,6 +183,7 @@ export async function loadOrderSnapshots(
         quantity: l.quantity,
         available: l.available,
         weightOz: l.weight_oz,
+        category: l.category,
       })),
       customer: c
         ? {

@@ -23,6 +23,8 @@ export interface OrderSnapshot {
     /** On hand minus reserved; null when the SKU has no stock record. */
     readonly available: number | null;
     readonly weightOz: number | null;
+    /** The product's category as the seller set it; null when unknown. */
+    readonly category: string | null;
   }[];
   readonly customer: {
     readonly repeatOrders: number;
@@ -102,6 +104,7 @@ export function buildOrderFacts(s: OrderSnapshot): Facts {
   const tightest = [...s.lines].sort(
     (a, b) => (a.available ?? Infinity) - (b.available ?? Infinity) || (a.sellerSku < b.sellerSku ? -1 : 1),
   )[0];
+  const categories = [...new Set(s.lines.flatMap((l) => (l.category ? [l.category] : [])))].sort();
   const weighed = s.lines.every((l) => l.weightOz !== null) && s.lines.length > 0;
   const hottest = [...s.demand].sort(
     (a, b) => b.lastHour - a.lastHour || (a.productId < b.productId ? -1 : 1),
@@ -130,6 +133,8 @@ export function buildOrderFacts(s: OrderSnapshot): Facts {
       s.buyerUserId === null ? undefined : (s.customer?.fraudOrders ?? 0) > 0 || tags.includes('fraud'),
     'product.stock': stocked.length === 0 ? undefined : Math.min(...stocked.map((l) => l.available ?? 0)),
     'product.sku': tightest ? tightest.sellerSku || tightest.skuId : undefined,
+    'product.category': tightest?.category ?? categories[0],
+    'product.categories': categories,
     'demand.orders_per_hour': hottest?.lastHour,
     'demand.velocity_increase': hottest
       ? velocityIncreasePercent(hottest.lastHour, hottest.previousDay)

@@ -96,6 +96,18 @@ describe('classifyOrder with the shipped rules', () => {
     });
   });
 
+  it('a product category set over the API is a fact of the product’s orders', async () => {
+    const put = await app.inject({
+      method: 'PUT',
+      url: '/api/shops/s1/products/p-mug',
+      headers: AUTH,
+      payload: { category: 'Kitchen' },
+    });
+    expect(put.json()).toMatchObject({ product_id: 'p-mug', category: 'kitchen' });
+    const d = await classify('vip-1');
+    expect(d.facts).toMatchObject({ 'product.category': 'kitchen', 'product.categories': ['kitchen'] });
+  });
+
   it('viral demand is read as orders per hour and percent increase over the previous day', async () => {
     const d = await classify('hot-44');
     expect(d.facts['demand.orders_per_hour']).toBe(45);

@@ -1,5 +1,5 @@
--- 0006 rules and demand: versioned rule sets, customers and their tags, content signals, viral
--- spike episodes, suppliers and purchase orders.
+-- 0006 rules and demand: versioned rule sets, customers and their tags, product categories,
+-- content signals, viral spike episodes, suppliers and purchase orders.
 
 -- Every version of a rule set. shop_id NULL is the global default every shop without rules of its
 -- own runs. Versions count up per scope and a published version's rules never change: publishing
@@ -36,6 +36,15 @@ CREATE TABLE customer_tags (
   tag           text NOT NULL,
   PRIMARY KEY (shop_id, buyer_user_id, tag),
   FOREIGN KEY (shop_id, buyer_user_id) REFERENCES customers (shop_id, buyer_user_id) ON DELETE CASCADE
+);
+
+-- What a seller says about a product for the rules (TikTok's order lines carry no category).
+CREATE TABLE product_profiles (
+  shop_id    text NOT NULL REFERENCES shops (shop_id),
+  product_id text NOT NULL,
+  category   text NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (shop_id, product_id)
 );
 
 -- Facts about a buyer's history and a product's demand are read from stored orders.
