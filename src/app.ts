@@ -9,7 +9,17 @@ import { registerShippoWebhookRoute } from './ingest/shippo-webhook-route.ts';
 import { registerInventoryRoutes } from './inventory/index.ts';
 import { startNotificationDispatcher } from './notify/index.ts';
 import { registerOrderRoutes } from './orders/index.ts';
+import { registerDemandRoutes } from './demand/index.ts';
+import { registerPurchaseOrderRoutes } from './inventory/purchase-orders-routes.ts';
+import { registerRuleRoutes } from './rules/index.ts';
 import { startSandbox, type Sandbox } from './sandbox/index.ts';
+import {
+  createSpikeState,
+  recordArrivals,
+  registerSpikeRoutes,
+  startSpikeTicker,
+  type SpikeDeps,
+} from './viral/index.ts';
 import {
   registerOauthCallbackRoute,
   registerShopAuthorizeRoute,
@@ -19,6 +29,7 @@ import {
 import {
   DEFAULT_FULFILMENT_TUNING,
   registerOperatorActionRoutes,
+  rulesClassifier,
   startFulfilment,
   wakeBackOrdered,
   type RunningFulfilment,
@@ -63,7 +74,9 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
     let fulfilment: RunningFulfilment | undefined;
     if (config.roles.has('worker')) {
       services.push(startNotificationDispatcher(deps));
-      fulfilment = await startWorkers(deps, connections);
+      const spikes: SpikeDeps = { ...deps, notifyRoutes: config.notify.routes, spikes: createSpikeState() };
+      services.push(startSpikeTicker(spikes));
+      fulfilment = await startWorkers(deps, connections, spikes);
       if (fulfilment) {
         const running = fulfilment;
         services.push({ name: 'fulfilment', stop: () => running.stop() });
@@ -110,7 +123,11 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
 }
 
 /** The worker role: the inbox, the order steps and compensations, once TikTok is configured. */
-async function startWorkers(deps: Deps, connections: Connections): Promise<RunningFulfilment | undefined> {
+async function startWorkers(
+  deps: Deps,
+  connections: Connections,
+  spikes: SpikeDeps,
+): Promise<RunningFulfilment | undefined> {
   if (!connections.tiktok) {
     deps.log.warn(
       'TikTok is not configured (TIKTOK_APP_KEY/SECRET): webhooks are stored but orders do not move',
@@ -130,6 +147,13 @@ async function startWorkers(deps: Deps, connections: Connections): Promise<Runni
       routes: deps.config.notify.routes,
       tiktok: connections.tiktok,
       carrier: connections.carrier,
+      classify: rulesClassifier(deps),
+      // Each new order counts towards its products' arrival rates: a spike is caught as it is stored.
+      onNewOrders: async (orders) =>
+        void (await recordArrivals(
+          spikes,
+          orders.flatMap((o) => o.productIds.map((productId) => ({ shopId: o.shopId, productId, at: o.at }))),
+        )),
       tuning: {
         ...DEFAULT_FULFILMENT_TUNING,
         ...(deps.config.mode === 'sandbox' ? { trackingPollMs: 60_000, backorderRecheckMs: 15_000 } : {}),
@@ -183,6 +207,10 @@ async function startHttp(
           }),
         (scope) => registerOrderRoutes(scope, deps),
         (scope) => registerOperatorActionRoutes(scope, { ...deps, routes: config.notify.routes }),
+        (scope) => registerRuleRoutes(scope, deps),
+        (scope) => registerDemandRoutes(scope, deps),
+        (scope) => registerSpikeRoutes(scope, deps),
+        (scope) => registerPurchaseOrderRoutes(scope, deps),
       ]),
   ]);
   const url = await server.listen({ port: config.http.port, host: config.http.host });

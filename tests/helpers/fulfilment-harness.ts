@@ -26,10 +26,12 @@ import {
   DEFAULT_FULFILMENT_TUNING,
   directTiktokAccess,
   startFulfilment,
+  rulesClassifier,
   type ClassifyOrder,
-  type FulfilmentDeps,
+  type EventHandlerDeps,
   type RunningFulfilment,
 } from '../../src/workflows/index.ts';
+import { createSpikeState, recordArrivals, type SpikeDeps } from '../../src/viral/index.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 import {
   buildTestServer,
@@ -56,7 +58,7 @@ export interface FulfilmentHarness {
   readonly carrier: CarrierSimulator;
   readonly shop: CreatedSimShop;
   readonly api: TiktokShopApi;
-  readonly deps: FulfilmentDeps;
+  readonly deps: EventHandlerDeps;
   /** Starts the worker role's engine (inbox, workers, compensations); stopped by close(). */
   start(): Promise<RunningFulfilment>;
   /** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
@@ -77,6 +79,8 @@ export async function startFulfilmentHarness(
     carrierKnobs?: Partial<CarrierSimulatorKnobs>;
     policy?: Partial<IntegrationPolicyOptions>;
     classify?: ClassifyOrder;
+    /** Wire the published rules and spike detection as production does. */
+    rules?: boolean;
   } = {},
 ): Promise<FulfilmentHarness> {
   const test = await createTestDatabase();
@@ -121,7 +125,14 @@ export async function startFulfilmentHarness(
     authBaseUrl: tiktok.authUrl,
     retry: { initialDelayMs: 10, maxDelayMs: 50 },
   });
-  const deps: FulfilmentDeps = {
+  const spikes: SpikeDeps = {
+    db: test.db,
+    clock: systemClock,
+    log: createLogger('silent'),
+    notifyRoutes: NO_ROUTES,
+    spikes: createSpikeState(),
+  };
+  const deps: EventHandlerDeps = {
     db: test.db,
     clock: systemClock,
     log: createLogger('silent'),
@@ -136,7 +147,17 @@ export async function startFulfilmentHarness(
         ...options.policy,
       }),
     },
-    classify: options.classify,
+    classify:
+      options.classify ?? (options.rules ? rulesClassifier({ db: test.db, clock: systemClock }) : undefined),
+    onNewOrders: options.rules
+      ? async (orders) =>
+          void (await recordArrivals(
+            spikes,
+            orders.flatMap((o) =>
+              o.productIds.map((productId) => ({ shopId: o.shopId, productId, at: o.at })),
+            ),
+          ))
+      : undefined,
     tuning: {
       ...DEFAULT_FULFILMENT_TUNING,
       trackingPollMs: 300,

@@ -16,6 +16,9 @@ export interface OrderDecision {
   readonly carrier?: string | undefined;
   readonly service?: string | undefined;
   readonly strategy?: RateStrategy | undefined;
+  /** People the rules want told about this order (role: team_lead, devops, fulfillment_team). */
+  readonly notifications?:
+    readonly { role: string; message?: string | undefined; ruleId: string }[] | undefined;
   /** Everything else worth keeping on the order (version, fired rules, tags). */
   readonly summary: Record<string, unknown>;
 }

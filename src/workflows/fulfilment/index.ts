@@ -21,3 +21,4 @@ export {
 } from './tiktok-access.ts';
 export { tiktokEventHandler, type EventHandlerDeps, type NewOrder } from './tiktok-event-handlers.ts';
 export { mapTiktokOrder } from './tiktok-order-mapping.ts';
+export { rulesClassifier, toOrderDecision } from './rules-classifier.ts';

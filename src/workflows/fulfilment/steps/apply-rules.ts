@@ -1,4 +1,5 @@
 import type { Queryable } from '../../../db/index.ts';
+import { NOTIFY_ROLES, notify, type NotifyRole } from '../../../notify/index.ts';
 import { appendOrderEvent, SLA_MS, type Priority } from '../../../orders/index.ts';
 import type { StepOutcome } from '../../../queue/index.ts';
 import type { FulfilmentDeps, OrderDecision } from '../fulfilment-deps.ts';
@@ -14,7 +15,8 @@ export async function applyRules(deps: FulfilmentDeps, order: OrderRow): Promise
   const key = { shopId: order.shop_id, orderId: order.order_id };
   const decision: OrderDecision = deps.classify ? await deps.classify(key) : { summary: { rules: 'none' } };
   const now = new Date(deps.clock.now());
-  const priority = decision.priority ?? order.priority;
+  // A spike may already have escalated the order: the rules never take it out of the viral lane.
+  const priority = order.priority === 'viral' ? 'viral' : (decision.priority ?? order.priority);
   const hold = decision.manualReview
     ? { reason: `manual review: ${decision.manualReview.reason}`, until: undefined }
     : decision.hold;
@@ -32,6 +34,24 @@ export async function applyRules(deps: FulfilmentDeps, order: OrderRow): Promise
       detail: { priority, ...(hold ? { held: hold.reason } : {}) },
       at: now,
     });
+    for (const wanted of decision.notifications ?? []) {
+      if (!isRole(wanted.role)) continue;
+      await notify(
+        tx,
+        deps.routes,
+        {
+          cause: `rule:${wanted.ruleId}:${key.orderId}`,
+          roles: [wanted.role],
+          severity: 'info',
+          subject: `Order ${key.orderId}: rule ${wanted.ruleId}`,
+          body:
+            wanted.message ??
+            `Rule ${wanted.ruleId} asked to be told about order ${key.orderId} of shop ${key.shopId}.`,
+          shopId: key.shopId,
+        },
+        now,
+      );
+    }
     if (hold) {
       await tx.query(
         `UPDATE orders SET hold_reason = $3, hold_until = $4 WHERE shop_id = $1 AND order_id = $2`,
@@ -91,4 +111,8 @@ function storedDecision(decision: OrderDecision): Record<string, unknown> {
     ...(decision.service ? { service: decision.service } : {}),
     ...(decision.strategy ? { strategy: decision.strategy } : {}),
   };
+}
+
+function isRole(role: string): role is NotifyRole {
+  return (NOTIFY_ROLES as readonly string[]).includes(role);
 }

@@ -1,0 +1,94 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startFulfilmentHarness, type FulfilmentHarness } from '../helpers/fulfilment-harness.ts';
+import { AUTH } from '../helpers/test-server.ts';
+
+let h: FulfilmentHarness | undefined;
+
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+async function orderRow(harness: FulfilmentHarness, orderId: string) {
+  const { rows } = await harness.test.db.query<{
+    state: string;
+    priority: string;
+    hold_reason: string | null;
+  }>(`SELECT state, priority, hold_reason FROM orders WHERE order_id = $1`, [orderId]);
+  return rows[0];
+}
+
+describe('rules and spikes in the running workflow', () => {
+  it('records which published rules ran for every order before it is processed', async () => {
+    h = await startFulfilmentHarness({ rules: true });
+    await h.start();
+    const order = h.tiktok.createOrder(h.shop.credentials.shopId, { shippingType: 'SELLER' });
+    await h.waitFor('the order to be processed', async () => {
+      const row = await orderRow(h!, order.id);
+      return row && !['received', 'validated'].includes(row.state) ? row : undefined;
+    });
+    const { rows } = await h.test.db.query<{ kind: string; detail: Record<string, unknown> }>(
+      `SELECT kind, detail FROM order_events WHERE order_id = $1 AND kind IN ('rules_evaluated', 'transition') ORDER BY id`,
+      [order.id],
+    );
+    const kinds = rows.map((r) => `${r.kind}${r.kind === 'transition' ? `:${String(r.detail.event)}` : ''}`);
+    expect(kinds.indexOf('rules_evaluated')).toBeGreaterThan(kinds.indexOf('transition:validate'));
+    expect(kinds.indexOf('rules_evaluated')).toBeLessThan(kinds.indexOf('transition:start_processing'));
+  });
+
+  it('holds an order a rule holds, and an operator release lets it go on', async () => {
+    h = await startFulfilmentHarness({
+      classify: async () => ({ hold: { reason: 'fraud (rule test-hold)' }, summary: { rules: 'test' } }),
+    });
+    await h.start();
+    const order = h.tiktok.createOrder(h.shop.credentials.shopId, { shippingType: 'SELLER' });
+    const held = await h.waitFor('the order to be held', async () => {
+      const row = await orderRow(h!, order.id);
+      return row?.hold_reason ? row : undefined;
+    });
+    expect(held).toMatchObject({ state: 'processing', hold_reason: 'fraud (rule test-hold)' });
+
+    const released = await h.server.inject({
+      method: 'POST',
+      url: `/api/orders/${order.id}/release`,
+      headers: AUTH,
+      payload: {},
+    });
+    expect(released.statusCode).toBe(200);
+    await h.waitFor('the released order to get its label', async () => {
+      const row = await orderRow(h!, order.id);
+      return row && ['label_generated', 'shipped'].includes(row.state) ? row : undefined;
+    });
+  });
+
+  it('catches a product going viral as its orders arrive: one episode, one re-order, its queued orders in the viral lane', async () => {
+    h = await startFulfilmentHarness({ rules: true, stockPerSku: 1000 });
+    const product = h.shop.products[0]!;
+    // Orders arrive before the workers start, so the spike finds them still queued.
+    const orders = Array.from({ length: 60 }, () =>
+      h!.tiktok.createOrder(h!.shop.credentials.shopId, { productId: product.id, shippingType: 'SELLER' }),
+    );
+    await h.tiktok.webhooksIdle();
+    await h.start();
+    const episode = await h.waitFor(
+      'a spike episode',
+      async () => {
+        const { rows } = await h!.test.db.query<{ product_id: string }>(
+          `SELECT product_id FROM spike_episodes`,
+        );
+        return rows[0];
+      },
+      60_000,
+    );
+    expect(episode.product_id).toBe(product.id);
+    const { rows: episodes } = await h.test.db.query(`SELECT 1 FROM spike_episodes`);
+    expect(episodes).toHaveLength(1);
+    const { rows: viral } = await h.test.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM orders WHERE priority = 'viral' AND order_id = ANY($1::text[])`,
+      [orders.map((o) => o.id)],
+    );
+    expect(viral[0]!.n).toBeGreaterThan(0);
+    const { rows: purchaseOrders } = await h.test.db.query(`SELECT 1 FROM purchase_orders`);
+    expect(purchaseOrders.length).toBeGreaterThan(0);
+  });
+});
