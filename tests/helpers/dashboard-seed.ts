@@ -1,5 +1,11 @@
 import type { Database } from '../../src/db/index.ts';
-import { SLA_MS, transitionOrder, type OrderEvent, type Priority } from '../../src/orders/index.ts';
+import {
+  SLA_MS,
+  appendOrderEvent,
+  transitionOrder,
+  type OrderEvent,
+  type Priority,
+} from '../../src/orders/index.ts';
 import { enqueueJobs } from '../../src/queue/index.ts';
 
 /** Registers a shop directly in the database. */
@@ -13,7 +19,8 @@ export async function seedShop(db: Database, shopId = 'shop-1', name = 'Glow Lab
 const TO_LABEL: OrderEvent[] = ['validate', 'start_processing', 'reserve_stock', 'buy_label'];
 
 /**
- * Stores an order received at `receivedAt` with one line, queues it in its lane, and walks it
+ * Stores an order received at `receivedAt` with one line and its `received` timeline entry, queues
+ * it in its lane, and walks it
  * through the real transitions: `processed` orders get their label `processingMs` after receipt,
  * `failed` ones fail in processing with `errorClass`; others stay queued.
  */
@@ -45,6 +52,15 @@ export async function seedOrder(
        VALUES ($1, $2, 'sku-1', 'GLOW-SERUM', 1, $3)`,
       [shopId, input.orderId, input.amount ?? 25],
     );
+    // As the workflow's order sync records a newly stored order.
+    await appendOrderEvent(tx, {
+      ...key,
+      kind: 'received',
+      from: null,
+      to: 'received',
+      detail: { source: 'webhook', tiktok_status: 'AWAITING_SHIPMENT' },
+      at: input.receivedAt,
+    });
     await enqueueJobs(tx, [{ ...key, lane: priority, deadline }], input.receivedAt);
     const outcome = input.outcome ?? 'queued';
     if (outcome === 'queued') return;

@@ -95,6 +95,7 @@ describe('GET /api/events', () => {
       .filter((e) => e.event === 'orders')
       .flatMap((e) => (e.data as { changes: { order_id: string; to: string }[] }).changes);
     expect(changes.filter((c) => c.order_id === 'live-1').map((c) => c.to)).toEqual([
+      'received',
       'validated',
       'processing',
       'inventory_reserved',
