@@ -6,6 +6,7 @@ import { createLogger } from '../../src/shared/log.ts';
 import {
   createSpikeState,
   recordArrivals,
+  startSpikeTicker,
   tickSpikes,
   type SpikeChange,
   type SpikeDeps,
@@ -254,5 +255,41 @@ describe('two processes counting the same spike', () => {
               (SELECT count(*)::int FROM notifications WHERE shop_id = 's2' AND cause LIKE 'spike:%') AS alerts`,
     );
     expect(counts.rows[0]).toEqual({ episodes: 1, purchase_orders: 1, alerts: 1 });
+  });
+});
+
+describe('the spike ticker', () => {
+  it('closes an episode another process opened once demand has been calm, without new orders', async () => {
+    await insertShop(test.db, 's3');
+    const base = T + 30 * 3_600_000;
+    clock.set(base);
+    const { rows } = await test.db.query<{ id: number }>(
+      `INSERT INTO spike_episodes (shop_id, product_id, detected_by, started_at, peak_per_hour, baseline_per_hour)
+       VALUES ('s3', 'p-calm', 'early', $1, 90, 3) RETURNING id::int AS id`,
+      [new Date(base - 60_000)],
+    );
+    const state = createSpikeState();
+    const ticker = startSpikeTicker({ ...deps, spikes: state }, 20);
+    const waitFor = async (check: () => Promise<boolean>): Promise<void> => {
+      for (let i = 0; i < 250 && !(await check()); i++) await new Promise((r) => setTimeout(r, 20));
+    };
+    try {
+      await waitFor(() => Promise.resolve(state.watches.size > 0));
+      expect(state.watches.size).toBeGreaterThan(0);
+      const ended = async () =>
+        (
+          await test.db.query(`SELECT 1 FROM spike_episodes WHERE id = $1 AND ended_at IS NOT NULL`, [
+            rows[0]?.id,
+          ])
+        ).rows.length === 1;
+      // Calm minutes pass on the clock while the ticker runs; it must close the episode by itself.
+      await waitFor(async () => {
+        clock.advance(60_000);
+        return ended();
+      });
+      expect(await ended()).toBe(true);
+    } finally {
+      await ticker.stop();
+    }
   });
 });
