@@ -4,7 +4,12 @@ import { configuredEndpoints, connect, type Connections, type Endpoints } from '
 import { closeDeps, createDeps, type Deps } from './deps.ts';
 import { registerOperatorApi } from './api/operator-api.ts';
 import { buildServer } from './api/server.ts';
-import { createInboxWriter, registerTiktokIntake, startReconciliation } from './ingest/index.ts';
+import {
+  createInboxWriter,
+  registerTiktokIntake,
+  resumeEventsOfShop,
+  startReconciliation,
+} from './ingest/index.ts';
 import { registerShippoWebhookRoute } from './ingest/shippo-webhook-route.ts';
 import { registerInventoryRoutes } from './inventory/index.ts';
 import { startNotificationDispatcher } from './notify/index.ts';
@@ -69,7 +74,10 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
       services.push({ name: 'sandbox', stop: () => running.stop() });
       endpoints = sandbox.endpoints;
     }
-    const connections = connect(deps, endpoints);
+    // Calls waiting for a TikTok request slot give up when the process stops.
+    const shutdown = new AbortController();
+    services.push({ name: 'tiktok-budget', stop: () => Promise.resolve(shutdown.abort()) });
+    const connections = connect(deps, endpoints, shutdown.signal);
 
     let fulfilment: RunningFulfilment | undefined;
     if (config.roles.has('worker')) {
@@ -85,14 +93,22 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
     if (config.roles.has('scheduler') && connections.tiktokApi && connections.tokens) {
       const schedulerDeps = { db: deps.db, clock: deps.clock, log: deps.log };
       services.push(
-        startTokenRefresh({
-          ...schedulerDeps,
-          tiktok: connections.tiktokApi,
-          tokens: connections.tokens,
-          notifyRoutes: config.notify.routes,
-        }),
+        startTokenRefresh(
+          {
+            ...schedulerDeps,
+            tiktok: connections.tiktokApi,
+            tokens: connections.tokens,
+            notifyRoutes: config.notify.routes,
+          },
+          { marginMs: config.tiktok.tokenRefreshMarginMs },
+        ),
         startReconciliation(
-          { ...schedulerDeps, tiktok: connections.tiktokApi, tokens: connections.tokens },
+          {
+            ...schedulerDeps,
+            tiktok: connections.tiktokApi,
+            tokens: connections.tokens,
+            onStored: () => fulfilment?.wakeInbox(),
+          },
           { intervalMs: config.tiktok.reconcileIntervalMs, owner: workerId() },
         ),
       );
@@ -176,7 +192,18 @@ async function startHttp(
   const tiktok = endpoints.tiktok;
   const oauth =
     tiktok && connections.tiktokApi
-      ? { ...deps, tiktok: connections.tiktokApi, appKey: tiktok.appKey, authBaseUrl: tiktok.authBaseUrl }
+      ? {
+          ...deps,
+          tiktok: connections.tiktokApi,
+          appKey: tiktok.appKey,
+          authBaseUrl: tiktok.authBaseUrl,
+          // Webhooks that arrived before the shop was connected are processed now.
+          onShopsConnected: async (shopIds: readonly string[]) => {
+            for (const shopId of shopIds)
+              await resumeEventsOfShop(deps.db, { shopId, now: new Date(deps.clock.now()) });
+            wake();
+          },
+        }
       : undefined;
   const server = await buildServer(deps, [
     (app) =>

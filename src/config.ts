@@ -29,6 +29,10 @@ export interface Config {
     readonly authBaseUrl: string;
     /** How often each shop's orders are searched for changes no webhook announced. */
     readonly reconcileIntervalMs: number;
+    /** Requests per minute to TikTok: per app with REDIS_URL, per process without it. */
+    readonly requestBudgetPerMinute: number;
+    /** Access tokens are refreshed this long before they expire. */
+    readonly tokenRefreshMarginMs: number;
   };
   /** Demo traffic of sandbox mode. */
   readonly sandbox: {
@@ -131,6 +135,20 @@ const envSchema = z.object({
     .transform(Number)
     .refine((n) => n >= 10, 'must be a whole number of seconds, at least 10')
     .optional(),
+  TIKTOK_REQUEST_BUDGET_PER_MINUTE: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number from 1 to 100000')
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= 100_000, 'must be a whole number from 1 to 100000')
+    .optional(),
+  TIKTOK_TOKEN_REFRESH_MARGIN_HOURS: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number of hours from 1 to 144')
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= 144, 'must be a whole number of hours from 1 to 144')
+    .optional(),
   SANDBOX_TRAFFIC_RATE: z
     .string()
     .trim()
@@ -201,6 +219,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       apiBaseUrl: e.TIKTOK_API_BASE_URL ?? 'https://open-api.tiktokglobalshop.com',
       authBaseUrl: e.TIKTOK_AUTH_BASE_URL ?? 'https://auth.tiktok-shops.com',
       reconcileIntervalMs: (e.TIKTOK_RECONCILE_INTERVAL_SECONDS ?? 300) * 1000,
+      requestBudgetPerMinute: e.TIKTOK_REQUEST_BUDGET_PER_MINUTE ?? 1000,
+      tokenRefreshMarginMs: (e.TIKTOK_TOKEN_REFRESH_MARGIN_HOURS ?? 24) * 3_600_000,
     },
     sandbox: {
       ratePerSecond: e.SANDBOX_TRAFFIC_RATE ?? 0.5,

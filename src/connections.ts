@@ -9,6 +9,7 @@ import {
   createOrderDetailBatcher,
   createTiktokClient,
   createTiktokRequestBudget,
+  registerBudgetMetrics,
   type TiktokShopApi,
 } from './integrations/tiktok/index.ts';
 import { createTokenRefresher, type TokenRefresher } from './shops/index.ts';
@@ -53,7 +54,7 @@ export function configuredEndpoints(deps: Deps): Endpoints {
  * detail reads, refreshing tokens) and the carrier adapter behind its resilience policy, and
  * exposes the breaker states in /metrics.
  */
-export function connect(deps: Deps, endpoints: Endpoints): Connections {
+export function connect(deps: Deps, endpoints: Endpoints, shutdown?: AbortSignal): Connections {
   let tiktokApi: TiktokShopApi | undefined;
   let tiktok: TiktokAccess | undefined;
   let tokens: TokenRefresher | undefined;
@@ -62,21 +63,26 @@ export function connect(deps: Deps, endpoints: Endpoints): Connections {
       appKey: endpoints.tiktok.appKey,
       redis: deps.redis,
       clock: deps.clock,
+      budget: { limit: deps.config.tiktok.requestBudgetPerMinute, windowMs: 60_000 },
     });
+    registerBudgetMetrics(deps.metrics.registry, budget);
     tiktokApi = createTiktokClient({
       ...endpoints.tiktok,
       clock: deps.clock,
-      beforeRequest: () => budget.acquire(),
+      beforeRequest: () => budget.acquire(shutdown),
       onRetry: ({ attempt, delayMs, error }) =>
         deps.log.debug({ attempt, delayMs, err: error }, 'retrying a TikTok call'),
     });
-    tokens = createTokenRefresher({
-      db: deps.db,
-      clock: deps.clock,
-      log: deps.log,
-      tiktok: tiktokApi,
-      notifyRoutes: deps.config.notify.routes,
-    });
+    tokens = createTokenRefresher(
+      {
+        db: deps.db,
+        clock: deps.clock,
+        log: deps.log,
+        tiktok: tiktokApi,
+        notifyRoutes: deps.config.notify.routes,
+      },
+      { marginMs: deps.config.tiktok.tokenRefreshMarginMs },
+    );
     tiktok = refreshingTiktokAccess({
       api: tiktokApi,
       refresher: tokens,

@@ -29,5 +29,5 @@ export function signApiRequest(input: {
 
 /** The text a query value is sent and signed as. */
 export function queryText(value: QueryValue): string {
-  return Array.isArray(value) ? value.join(',') : String(value as string | number);
+  return Array.isArray(value) ? value.join(',') : String(value);
 }
