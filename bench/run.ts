@@ -11,6 +11,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   ingest: ingestBenchmark,
   viral: viralBenchmark,
   engine: (await import('./engine.ts')).engineBenchmark,
+  api: (await import('./api.ts')).apiBenchmark,
 };
 
 const requested = process.argv.slice(2).filter((a) => a !== '--');
