@@ -68,6 +68,11 @@ describe('the order state machine', () => {
     expect(decide('processing', 'tiktok_cancel')).toMatchObject({ compensations: [] });
   });
 
+  it('an operator cancellation is carried to TikTok, and a TikTok cancellation is not sent back', () => {
+    expect(decide('validated', 'cancel')).toMatchObject({ compensations: ['cancel_on_tiktok'] });
+    expect(decide('validated', 'tiktok_cancel')).toMatchObject({ compensations: [] });
+  });
+
   it('lists the events each state accepts', () => {
     expect(acceptedEvents('failed').sort()).toEqual(['retry', 'tiktok_cancel']);
     expect(acceptedEvents('delivered')).toEqual([]);

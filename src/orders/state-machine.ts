@@ -39,7 +39,8 @@ const TRANSITIONS: Readonly<Record<OrderState, Partial<Record<OrderEvent, Rule>>
   },
   validated: {
     start_processing: { to: 'processing' },
-    cancel: { to: 'cancelled' },
+    // Cancelled here, the order must be cancelled at TikTok too, or TikTok still expects a parcel.
+    cancel: { to: 'cancelled', compensations: ['cancel_on_tiktok'] },
     tiktok_cancel: { to: 'cancelled' },
   },
   processing: {

@@ -91,4 +91,34 @@ describe('rules and spikes in the running workflow', () => {
     const { rows: purchaseOrders } = await h.test.db.query(`SELECT 1 FROM purchase_orders`);
     expect(purchaseOrders.length).toBeGreaterThan(0);
   });
+
+  it('carries an operator cancellation to TikTok and stops the order', async () => {
+    h = await startFulfilmentHarness({
+      classify: () => Promise.reject(new Error('the rules service is unavailable')),
+    });
+    await h.start();
+    const order = h.tiktok.createOrder(h.shop.credentials.shopId, { shippingType: 'SELLER' });
+    await h.waitFor('the order to wait at validated', async () =>
+      (await orderRow(h!, order.id))?.state === 'validated' ? true : undefined,
+    );
+    const cancelled = await h.server.inject({
+      method: 'POST',
+      url: `/api/orders/${order.id}/cancel`,
+      headers: AUTH,
+      payload: { reason: 'buyer phoned' },
+    });
+    expect(cancelled.statusCode).toBe(200);
+    const atTiktok = await h.waitFor('TikTok to record the cancellation', async () =>
+      h!.tiktok.cancellations.find((c) => c.orderId === order.id),
+    );
+    expect(atTiktok.orderId).toBe(order.id);
+    await h.waitFor('the compensation to be recorded', async () => {
+      const { rows } = await h!.test.db.query(
+        `SELECT 1 FROM order_events WHERE order_id = $1 AND kind = 'compensated'`,
+        [order.id],
+      );
+      return rows[0];
+    });
+    expect((await orderRow(h, order.id))?.state).toBe('cancelled');
+  });
 });
