@@ -101,13 +101,13 @@ async function laneFigures(db: Queryable, since: Date, now: Date): Promise<LaneF
 }
 
 /**
- * Failures of the window by class. The workflow records a step's error class in the event's detail
- * (`error_class`: transient, rate_limited, permanent, auth, ...); events without one count as
- * `unclassified`.
+ * Failures of the window by class: the failure's `class` in the event's detail (the workflow writes
+ * `validation`, `attempts_spent`, ...; `error_class` is read first where a step records one);
+ * events without one count as `unclassified`.
  */
 async function errorsByClass(db: Queryable, since: Date) {
   const { rows } = await db.query<{ class: string; count: number }>(
-    `SELECT coalesce(detail->>'error_class', 'unclassified') AS class, count(*)::int AS count
+    `SELECT coalesce(detail->>'error_class', detail->>'class', 'unclassified') AS class, count(*)::int AS count
        FROM order_events
       WHERE at >= $1 AND to_state = 'failed'
       GROUP BY 1

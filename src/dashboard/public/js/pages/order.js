@@ -45,7 +45,7 @@ function explain(detail) {
   const by = take('by');
   const reason = take('reason');
   const error = take('error');
-  const errorClass = take('error_class');
+  const errorClass = take('error_class') ?? take('class');
   const rules = take('rules_fired') ?? take('rules');
   const version = take('rule_set_version') ?? take('rules_version');
   if (by || reason) items.push(h('p', {}, by ? `By ${by}` : '', by && reason ? ': ' : '', reason ?? ''));
