@@ -12,6 +12,7 @@ export {
   closePurchaseOrder,
   listPurchaseOrders,
   reorderQuantity,
+  reorderSkus,
   requestPurchaseOrder,
   setSupplier,
   type PurchaseOrder,

@@ -122,6 +122,48 @@ export async function requestPurchaseOrder(
   return { order: created, created: true };
 }
 
+/**
+ * Applies a rule's re-order (`decision.reorders`) to SKUs: each SKU's quantity is the multiplier
+ * times its units ordered in the day before `now` (see reorderQuantity), through
+ * requestPurchaseOrder, so an order of a SKU already on order joins the open purchase order.
+ * @example for (const r of decision.reorders) await reorderSkus(tx, routes, { shopId, sellerSkus: skus, ...r, reason: `rule ${r.ruleId}`, now })
+ */
+export async function reorderSkus(
+  db: Queryable,
+  routes: NotifyRoutes,
+  input: {
+    shopId: string;
+    sellerSkus: readonly string[];
+    multiplier: number;
+    urgent: boolean;
+    reason: string;
+    now: Date;
+  },
+): Promise<{ order: PurchaseOrder; created: boolean }[]> {
+  const { rows } = await db.query<{ seller_sku: string; units: number }>(
+    `SELECT s.seller_sku, coalesce(sum(l.quantity) FILTER (WHERE o.order_id IS NOT NULL), 0)::int AS units
+       FROM unnest($2::text[]) AS s(seller_sku)
+       LEFT JOIN order_lines l ON l.shop_id = $1 AND l.seller_sku = s.seller_sku
+       LEFT JOIN orders o ON o.shop_id = l.shop_id AND o.order_id = l.order_id
+             AND o.received_at > $3::timestamptz - interval '24 hours' AND o.received_at <= $3
+      GROUP BY s.seller_sku ORDER BY s.seller_sku`,
+    [input.shopId, [...new Set(input.sellerSkus)], input.now],
+  );
+  const out: { order: PurchaseOrder; created: boolean }[] = [];
+  for (const { seller_sku: sellerSku, units } of rows)
+    out.push(
+      await requestPurchaseOrder(db, routes, {
+        shopId: input.shopId,
+        sellerSku,
+        quantity: reorderQuantity(input.multiplier, units),
+        urgent: input.urgent,
+        reason: input.reason,
+        now: input.now,
+      }),
+    );
+  return out;
+}
+
 /** Purchase orders, newest first. */
 export async function listPurchaseOrders(
   db: Queryable,

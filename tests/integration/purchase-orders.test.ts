@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requestPurchaseOrder, reorderQuantity } from '../../src/inventory/index.ts';
+import { reorderQuantity, reorderSkus, requestPurchaseOrder } from '../../src/inventory/index.ts';
 import type { NotifyRoutes } from '../../src/notify/index.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
-import { buildDecisionServer, insertShop } from '../helpers/decision-fixtures.ts';
+import { buildDecisionServer, insertOrders, insertShop } from '../helpers/decision-fixtures.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
 import { AUTH } from '../helpers/test-server.ts';
 
@@ -120,5 +120,39 @@ describe('purchase orders', () => {
     });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.message).toBe('target: must be one mailto:address or one http(s) webhook URL');
+  });
+
+  it('a rule’s re-order orders each SKU by its units of the last day', async () => {
+    await test.db.query(
+      `INSERT INTO inventory (shop_id, seller_sku, on_hand) VALUES ('s1', 'PEN', 0), ('s1', 'INK', 0)`,
+    );
+    await insertOrders(test.db, [
+      {
+        shopId: 's1',
+        orderId: 'r1',
+        at: new Date(clock.now() - 3_600_000),
+        lines: [{ sku: 'PEN', productId: 'p-pen', quantity: 4 }],
+      },
+      {
+        shopId: 's1',
+        orderId: 'r2',
+        at: new Date(clock.now() - 2 * 86_400_000),
+        lines: [{ sku: 'PEN', productId: 'p-pen', quantity: 9 }],
+      },
+    ]);
+    const result = await test.db.transaction((tx) =>
+      reorderSkus(tx, routes, {
+        shopId: 's1',
+        sellerSkus: ['PEN', 'INK', 'PEN'],
+        multiplier: 2.5,
+        urgent: true,
+        reason: 'rule viral-001',
+        now: new Date(clock.now()),
+      }),
+    );
+    expect(result.map((r) => [r.order.seller_sku, r.order.quantity, r.created])).toEqual([
+      ['INK', 3, true],
+      ['PEN', 10, true],
+    ]);
   });
 });
