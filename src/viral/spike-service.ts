@@ -193,8 +193,12 @@ export async function recordArrivals(
         since: new Date(since),
       });
       for (const w of watches) {
+        // The query reaches back for the least recent product; each counts only its own window.
+        const from = w.newestMs - deps.spikes.options.overlapMs;
         const mine = fresh
-          .filter((a) => a.product_id === w.productId && !w.seen.has(a.order_id))
+          .filter(
+            (a) => a.product_id === w.productId && a.received_at.getTime() > from && !w.seen.has(a.order_id),
+          )
           .map((a) => ({ orderId: a.order_id, atMs: a.received_at.getTime() }));
         const events = feed(w, mine, nowMs);
         pruneSeen(w, deps.spikes.options.overlapMs);

@@ -220,6 +220,22 @@ describe('a viral spike', () => {
   });
 });
 
+describe('one call about several products', () => {
+  it('counts each product’s orders once, even beside one with no orders stored in the last day', async () => {
+    clock.advance(60_000);
+    const at = new Date(clock.now());
+    const result = await recordArrivals(deps, [
+      { shopId: 's1', productId: 'p-other', at },
+      { shopId: 's1', productId: 'p-quiet', at },
+    ]);
+    expect(result).toEqual([]);
+    const { rows } = await test.db.query(
+      `SELECT product_id FROM spike_episodes WHERE product_id IN ('p-other', 'p-quiet')`,
+    );
+    expect(rows).toEqual([]);
+  });
+});
+
 describe('two processes counting the same spike', () => {
   it('open one episode, send one alert and one purchase order between them', async () => {
     await insertShop(test.db, 's2');
