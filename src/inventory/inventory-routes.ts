@@ -4,6 +4,7 @@ import { parseBody } from '../api/parse-body.ts';
 import type { Database } from '../db/index.ts';
 import { AppError } from '../shared/errors.ts';
 import { getShop } from '../shops/index.ts';
+import { importStock, parseStockCsv } from './stock-import.ts';
 import { listStock, setStock } from './stock-queries.ts';
 
 const stockInputSchema = z.object({
@@ -50,6 +51,44 @@ export function registerInventoryRoutes(
       return result.level;
     },
   );
+
+  // A whole catalogue as CSV (text/csv): all rows or none, every problem listed with its line.
+  app.register((scope, _options, done) => {
+    scope.addContentTypeParser(
+      ['text/csv', 'text/plain'],
+      { parseAs: 'string', bodyLimit: 10 * 1024 * 1024 },
+      (_req, body, next) => next(null, body),
+    );
+    scope.post<{ Params: { shop_id: string } }>('/api/shops/:shop_id/inventory/import', async (request) => {
+      const shopId = request.params.shop_id;
+      await requireShop(deps.db, shopId);
+      if (typeof request.body !== 'string') {
+        throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the catalogue as Content-Type: text/csv');
+      }
+      const parsed = parseStockCsv(request.body);
+      if (!parsed.ok) {
+        throw new AppError(
+          'BAD_REQUEST',
+          `The CSV has ${parsed.problems.length} problem(s): ${parsed.problems.slice(0, 20).join('; ')}`,
+          {
+            details: { problems: parsed.problems },
+          },
+        );
+      }
+      const result = await importStock(deps.db, shopId, parsed.rows);
+      if (!result.ok) {
+        throw new AppError('CONFLICT', `Nothing was imported: ${result.problems.slice(0, 20).join('; ')}`, {
+          details: { problems: result.problems },
+        });
+      }
+      await deps.onStockChanged?.(
+        shopId,
+        parsed.rows.map((r) => r.sellerSku),
+      );
+      return { imported: parsed.rows.length, created: result.created, updated: result.updated };
+    });
+    done();
+  });
 
   app.get<{ Params: { shop_id: string } }>('/api/shops/:shop_id/inventory', async (request) => {
     await requireShop(deps.db, request.params.shop_id);

@@ -201,4 +201,20 @@ describe('an order through both simulators', () => {
     );
     expect(alert.detail.reason).toMatch(/after the label/);
   });
+
+  it('pushes the stock an order leaves back to TikTok, one call for the product', async () => {
+    h = await startFulfilmentHarness({ stockPerSku: 40 });
+    await h.start();
+    const order = h.tiktok.createOrder(h.shop.credentials.shopId, { shippingType: 'SELLER' });
+    await reached(h, order.id, ['label_generated', 'shipped']);
+    const line = order.line_items[0]!;
+    const units = order.line_items.filter((item) => item.sku_id === line.sku_id).length;
+    const update = await h.waitFor('TikTok to get the new count', async () =>
+      h!.tiktok.inventoryUpdates.find(
+        (u) => u.productId === line.product_id && u.skus.some((s) => s.id === line.sku_id),
+      ),
+    );
+    const sku = update.skus.find((s) => s.id === line.sku_id)!;
+    expect(sku.inventory).toEqual([{ warehouse_id: order.warehouse_id, quantity: 40 - units }]);
+  });
 });

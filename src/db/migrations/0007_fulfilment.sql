@@ -89,3 +89,12 @@ CREATE INDEX backorders_by_sku ON backorders (shop_id, seller_sku, lane_rank, de
 -- A low-stock alert fires once per crossing below the threshold: the crossing is remembered here
 -- and cleared when stock rises above the threshold again.
 ALTER TABLE inventory ADD COLUMN low_stock_since timestamptz;
+
+-- Stock is pushed back to TikTok: which TikTok product, SKU and warehouse a seller SKU is (learned
+-- from orders), and the available count TikTok last accepted (a different count is due a push).
+ALTER TABLE inventory
+  ADD COLUMN tiktok_product_id       text,
+  ADD COLUMN tiktok_sku_id           text,
+  ADD COLUMN tiktok_warehouse_id     text,
+  ADD COLUMN tiktok_pushed_available integer;
+CREATE INDEX inventory_tiktok_due ON inventory (shop_id, tiktok_product_id) WHERE tiktok_sku_id IS NOT NULL;

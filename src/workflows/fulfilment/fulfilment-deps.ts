@@ -54,6 +54,8 @@ export interface FulfilmentTuning {
   readonly backorderRecheckMs: number;
   /** How long to wait before trying again when the shop is de-authorised or a breaker is open. */
   readonly blockedRecheckMs: number;
+  /** How often changed stock counts are pushed to TikTok (the debounce window). */
+  readonly inventoryPushMs: number;
 }
 
 export const DEFAULT_TUNING: FulfilmentTuning = {
@@ -61,4 +63,5 @@ export const DEFAULT_TUNING: FulfilmentTuning = {
   trackingPollMs: 15 * 60_000,
   backorderRecheckMs: 60_000,
   blockedRecheckMs: 30_000,
+  inventoryPushMs: 10_000,
 };

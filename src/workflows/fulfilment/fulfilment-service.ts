@@ -3,6 +3,7 @@ import { startWorkerPool, type WorkerPool } from '../../queue/index.ts';
 import { startPollLoop, type PollLoop } from '../../shared/poll-loop.ts';
 import { carrierEventHandler } from './carrier-event-handler.ts';
 import { runDueCompensations } from './compensation-runner.ts';
+import { pushInventoryChanges } from './inventory-push.ts';
 import { failOrder, runOrderStep } from './run-order-step.ts';
 import { tiktokEventHandler, type EventHandlerDeps } from './tiktok-event-handlers.ts';
 
@@ -36,6 +37,17 @@ export async function startFulfilment(
     intervalMs: 2_000,
     round: () => runDueCompensations(deps),
   });
+  // Stock counts go back to TikTok at most every few seconds per product, whatever the churn.
+  const inventory = startPollLoop({
+    name: 'TikTok inventory push',
+    log: deps.log,
+    intervalMs: deps.tuning.inventoryPushMs,
+    // Always a full interval between rounds: that is the debounce.
+    round: async () => {
+      await pushInventoryChanges(deps);
+      return 0;
+    },
+  });
   let pool: WorkerPool;
   try {
     pool = await startWorkerPool(
@@ -49,7 +61,7 @@ export async function startFulfilment(
       { workerId: options.workerId, ...(options.pollMs ? { pollMs: options.pollMs } : {}) },
     );
   } catch (error) {
-    await Promise.all([inbox.stop(), compensations.stop()]);
+    await Promise.all([inbox.stop(), compensations.stop(), inventory.stop()]);
     throw error;
   }
   return {
@@ -58,6 +70,7 @@ export async function startFulfilment(
       await inbox.stop();
       await pool.stop();
       await compensations.stop();
+      await inventory.stop();
     },
   };
 }

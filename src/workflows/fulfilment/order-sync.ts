@@ -126,6 +126,7 @@ async function insertOrder(
     ],
   );
   await replaceLines(tx, shopId, order);
+  await learnTiktokSkus(tx, shopId, order);
   await appendOrderEvent(tx, {
     shopId,
     orderId: order.orderId,
@@ -142,6 +143,18 @@ async function insertOrder(
     at: now,
   });
   await enqueueJobs(tx, [{ shopId, orderId: order.orderId, lane: 'standard', deadline }], now);
+}
+
+/** Remembers which TikTok product, SKU and warehouse each seller SKU is, for pushing stock back. */
+async function learnTiktokSkus(tx: Queryable, shopId: string, order: MappedOrder): Promise<void> {
+  await tx.query(
+    `UPDATE inventory i SET tiktok_product_id = l.product_id, tiktok_sku_id = l.sku_id,
+            tiktok_warehouse_id = coalesce($3, i.tiktok_warehouse_id)
+       FROM order_lines l
+      WHERE l.shop_id = $1 AND l.order_id = $2 AND i.shop_id = l.shop_id AND i.seller_sku = l.seller_sku
+        AND (i.tiktok_sku_id IS DISTINCT FROM l.sku_id OR i.tiktok_warehouse_id IS NULL)`,
+    [shopId, order.orderId, order.raw.warehouse_id ?? null],
+  );
 }
 
 async function replaceLines(tx: Queryable, shopId: string, order: MappedOrder): Promise<void> {
