@@ -3,6 +3,7 @@ import { PRIORITIES, type Priority } from '../orders/index.ts';
 import type { Clock } from '../shared/clock.ts';
 import { describeError } from '../shared/errors.ts';
 import type { Logger } from '../shared/log.ts';
+import { yieldToEventLoop } from '../shared/sleep.ts';
 import {
   claimJobs,
   completeJobs,
@@ -188,6 +189,8 @@ export async function startBatchWorkerPool(
 
   const loop = (async () => {
     while (!stopping.signal.aborted) {
+      // PGlite answers on this thread without yielding: let timers and HTTP requests in each round.
+      await yieldToEventLoop();
       let claimed = 0;
       try {
         claimed = await claimRound();
