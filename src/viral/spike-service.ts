@@ -140,19 +140,19 @@ async function applyEvents(
       });
       w.episodeId = actions.episodeId;
       w.peakWritten = rates.peakPerHour;
-      if (actions.opened)
-        out.push({
-          kind: 'started',
-          shopId: w.shopId,
-          productId: w.productId,
-          ...actions,
-          handledInMs: performance.now() - startedAt,
-        });
+      if (actions.opened) {
+        const handledInMs = performance.now() - startedAt;
+        deps.spikes.metrics?.episodes.inc({ event: 'started' });
+        deps.spikes.metrics?.handling.observe(handledInMs / 1000);
+        out.push({ kind: 'started', shopId: w.shopId, productId: w.productId, ...actions, handledInMs });
+      }
     } else if (e.kind === 'end' && w.episodeId !== null) {
       const id = w.episodeId;
       w.episodeId = null;
-      if (await closeEpisode(deps.db, { id, endedAt: new Date(e.atMs), peakPerHour: w.peakWritten }))
+      if (await closeEpisode(deps.db, { id, endedAt: new Date(e.atMs), peakPerHour: w.peakWritten })) {
+        deps.spikes.metrics?.episodes.inc({ event: 'ended' });
         out.push({ kind: 'ended', shopId: w.shopId, productId: w.productId, episodeId: id });
+      }
     }
   }
   const { peakPerHour } = ratesOf(w);

@@ -1,8 +1,10 @@
 // In-process arrival state per (shop, product): both detectors, de-duplication, the open episode.
+import type { Registry } from 'prom-client';
 import type { SpikeDetector } from './detector.ts';
 import { createEarlyDetector } from './early-detector.ts';
 import type { EpisodeEvent } from './episodes.ts';
 import { baselinePerHour, countInWindow } from './arrival-tracker.ts';
+import { createSpikeMetrics, type SpikeMetrics } from './spike-metrics.ts';
 import { createThresholdDetector } from './threshold-detector.ts';
 
 /** One product being watched by this process. */
@@ -41,14 +43,22 @@ export const DEFAULT_SPIKE_OPTIONS: SpikeOptions = {
 /** Everything a process keeps in memory about arrivals; the database stays the source of truth. */
 export interface SpikeState {
   readonly options: SpikeOptions;
+  /** Present when the state was created with a Prometheus registry. */
+  readonly metrics: SpikeMetrics | undefined;
   readonly watches: Map<string, Promise<ProductWatch>>;
   /** Calls for one shop run one after another, so arrivals are counted in order and once. */
   readonly shopQueues: Map<string, Promise<unknown>>;
 }
 
-// Creates the per-process spike state (one per process, in the composition root).
-export function createSpikeState(options: Partial<SpikeOptions> = {}): SpikeState {
-  return { options: { ...DEFAULT_SPIKE_OPTIONS, ...options }, watches: new Map(), shopQueues: new Map() };
+// Creates the per-process spike state (one per process, in the composition root); pass the
+// process's registry to export creatorflow_viral_spike_* metrics.
+export function createSpikeState(options: Partial<SpikeOptions> = {}, registry?: Registry): SpikeState {
+  return {
+    options: { ...DEFAULT_SPIKE_OPTIONS, ...options },
+    metrics: registry ? createSpikeMetrics(registry) : undefined,
+    watches: new Map(),
+    shopQueues: new Map(),
+  };
 }
 
 export const watchKey = (shopId: string, productId: string): string => `${shopId}\u0000${productId}`;

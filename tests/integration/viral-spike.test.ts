@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NotifyRoutes } from '../../src/notify/index.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
@@ -34,6 +35,7 @@ const hot = [{ sku: 'HOT-1', productId: 'p-hot' }];
 const other = [{ sku: 'OTHER-1', productId: 'p-other' }];
 const changes: { call: number; change: SpikeChange }[] = [];
 let revealingCall = -1;
+const registry = new Registry();
 
 beforeAll(async () => {
   test = await createTestDatabase();
@@ -43,7 +45,7 @@ beforeAll(async () => {
     clock,
     log: createLogger('silent'),
     notifyRoutes: routes,
-    spikes: createSpikeState(),
+    spikes: createSpikeState({}, registry),
   };
   await insertShop(test.db, 's1');
   await test.db.query(
@@ -157,6 +159,12 @@ describe('a viral spike', () => {
     });
     const mail = await test.db.query(`SELECT target FROM notifications WHERE cause LIKE 'purchase-order:%'`);
     expect(mail.rows).toEqual([{ target: 'orders@supplier.test' }]);
+  });
+
+  it('counts the episode and how long acting on it took in the process metrics', async () => {
+    const text = await registry.metrics();
+    expect(text).toContain('creatorflow_viral_spike_episodes_total{event="started"} 1');
+    expect(text).toContain('creatorflow_viral_spike_handling_seconds_count 1');
   });
 
   it('alerts the fulfillment team once, however many orders keep arriving', async () => {
