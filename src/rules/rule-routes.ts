@@ -9,7 +9,7 @@ import { registerCustomerRoutes } from './customer-routes.ts';
 import { dryRunRules } from './dry-run.ts';
 import { registerProductRoutes } from './product-routes.ts';
 import { checkRule } from './rule-schema.ts';
-import { listVersions } from './rule-set-queries.ts';
+import { findVersion, listVersions } from './rule-set-queries.ts';
 import {
   addRule,
   assertScope,
@@ -68,7 +68,7 @@ function ruleIdFrom(params: { rule_id: string }): string {
 }
 
 /**
- * GET /api/rules, GET /api/rules/versions, POST /api/rules, PUT|DELETE /api/rules/:rule_id,
+ * GET /api/rules, GET /api/rules/versions[/:version], POST /api/rules, PUT|DELETE /api/rules/:rule_id,
  * POST /api/rules/publish, POST /api/rules/rollback, POST /api/rules/dry-run. Every route takes an
  * optional shop_id (query for GET/DELETE, body otherwise); without it, the global default set.
  * Also what the rules read about buyers and products: PUT|GET /api/shops/:shop_id/customers/:buyer_user_id
@@ -86,6 +86,17 @@ export function registerRuleRoutes(app: FastifyInstance, deps: { db: Database; c
     const q = parseBody(scopeQuery, request.query);
     await assertScope(deps.db, q.shop_id ?? null);
     return { shop_id: q.shop_id ?? null, versions: await listVersions(deps.db, q.shop_id ?? null) };
+  });
+
+  app.get<{ Params: { version: string } }>('/api/rules/versions/:version', async (request) => {
+    const q = parseBody(scopeQuery, request.query);
+    const version = Number(request.params.version);
+    if (!Number.isSafeInteger(version) || version <= 0)
+      throw new AppError('BAD_REQUEST', `version: "${request.params.version}" is not a version number`);
+    await assertScope(deps.db, q.shop_id ?? null);
+    const found = await findVersion(deps.db, q.shop_id ?? null, version);
+    if (!found) throw new AppError('NOT_FOUND', `No version ${version} exists in this scope`);
+    return found;
   });
 
   app.post('/api/rules', async (request, reply) => {

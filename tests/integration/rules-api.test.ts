@@ -172,6 +172,10 @@ describe('versions: draft, publish, roll back', () => {
       [2, 'retired'],
       [1, 'retired'],
     ]);
+    const v2again = (await call('GET', '/api/rules/versions/2?shop_id=shop-a')).json();
+    expect(v2again).toMatchObject({ version: 2, status: 'retired', note: 'only shipping' });
+    expect(v2again.rules.map((r: { id: string }) => r.id)).toEqual(['gift-ca']);
+    expect((await call('GET', '/api/rules/versions/9?shop_id=shop-a')).statusCode).toBe(404);
     const { rows } = await test.db.query(
       `SELECT count(*)::int AS n FROM rule_sets WHERE shop_id = 'shop-a' AND status = 'published'`,
     );
