@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFulfilmentHarness, type FulfilmentHarness } from '../helpers/fulfilment-harness.ts';
+import type { OrderJob } from '../../src/queue/index.ts';
+import { runOrderStep } from '../../src/workflows/index.ts';
 import { AUTH } from '../helpers/test-server.ts';
 
 let h: FulfilmentHarness | undefined;
@@ -120,5 +122,63 @@ describe('rules and spikes in the running workflow', () => {
       return rows[0];
     });
     expect((await orderRow(h, order.id))?.state).toBe('cancelled');
+  });
+
+  it('in a shortage gives arriving stock to the VIP order before the standard one that waited longer', async () => {
+    const vipOrders = new Set<string>();
+    h = await startFulfilmentHarness({
+      stockPerSku: 0,
+      classify: async ({ orderId }) =>
+        vipOrders.has(orderId) ? { priority: 'vip', summary: {} } : { summary: {} },
+    });
+    const workers = await h.start();
+    const product = h.shop.products.find((p) => p.skus.length === 1)!;
+    const sku = product.skus[0]!.sellerSku;
+    const standard = h.tiktok.createOrder(h.shop.credentials.shopId, {
+      productId: product.id,
+      shippingType: 'SELLER',
+    });
+    const backOrdered = (orderId: string) =>
+      h!.waitFor(`order ${orderId} to be back-ordered`, async () => {
+        const { rows } = await h!.test.db.query(`SELECT 1 FROM backorders WHERE order_id = $1`, [orderId]);
+        return rows[0];
+      });
+    await backOrdered(standard.id);
+    const vip = h.tiktok.createOrder(h.shop.credentials.shopId, {
+      productId: product.id,
+      shippingType: 'SELLER',
+    });
+    vipOrders.add(vip.id);
+    await backOrdered(vip.id);
+    // From here the test runs the steps itself, the standard order first, to show the order of service.
+    await workers.stop();
+
+    const restock = (onHand: number) =>
+      h!.server.inject({
+        method: 'PUT',
+        url: `/api/shops/${h!.shop.credentials.shopId}/inventory/${encodeURIComponent(sku)}`,
+        headers: AUTH,
+        payload: { on_hand: onHand },
+      });
+    const step = (orderId: string) =>
+      runOrderStep(h!.deps, { shop_id: h!.shop.credentials.shopId, order_id: orderId } as OrderJob);
+    // Enough for either order alone, not for both: whoever is served first decides who ships.
+    expect((await restock(Math.max(vip.line_items.length, standard.line_items.length))).statusCode).toBe(200);
+
+    expect((await step(standard.id)).next).toBe('wait');
+    expect(await orderRow(h, standard.id)).toMatchObject({ state: 'processing' });
+    expect(await step(vip.id)).toEqual({ next: 'continue' });
+    expect(await orderRow(h, vip.id)).toMatchObject({ state: 'inventory_reserved', priority: 'vip' });
+
+    const { rows: reason } = await h.test.db.query<{ detail: { reason: string } }>(
+      `SELECT detail FROM order_events WHERE order_id = $1 AND kind = 'back_ordered'`,
+      [standard.id],
+    );
+    expect(reason).toHaveLength(1);
+    expect(reason[0]?.detail.reason).toMatch(new RegExp(`not enough stock: ${sku} needs`));
+
+    expect((await restock(vip.line_items.length + standard.line_items.length)).statusCode).toBe(200);
+    expect(await step(standard.id)).toEqual({ next: 'continue' });
+    expect(await orderRow(h, standard.id)).toMatchObject({ state: 'inventory_reserved' });
   });
 });
