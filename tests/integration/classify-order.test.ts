@@ -149,6 +149,24 @@ describe('classifyOrder with the shipped rules', () => {
     );
   });
 
+  it('inside the caller’s transaction, a rollback takes the timeline entry with it', async () => {
+    const count = async () =>
+      (
+        await test.db.query(
+          `SELECT 1 FROM order_events WHERE order_id = 'vip-1' AND kind = 'rules_evaluated'`,
+        )
+      ).rows.length;
+    const before = await count();
+    await expect(
+      test.db.transaction(async (tx) => {
+        const d = await classifyOrder({ db: tx, clock }, { shopId: 's1', orderId: 'vip-1' });
+        expect(d.priority).toBe('vip');
+        throw new Error('the workflow step failed');
+      }),
+    ).rejects.toThrow('the workflow step failed');
+    expect(await count()).toBe(before);
+  });
+
   it('an order that is not stored is NOT_FOUND', async () => {
     await expect(classify('nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
