@@ -42,58 +42,62 @@ export async function engineBenchmark(): Promise<void> {
     `${count.toLocaleString('en-US')} orders, ${LIFECYCLE_STEPS} steps each, PostgreSQL\n`,
   );
 
+  const only = process.env.ENGINE_BENCH_CONTENDERS?.split(',');
+  const runs = (name: string) => only === undefined || only.includes(name);
   const results: Drained[] = [];
-  const ours = await contender('CreatorFlow engine (1 process)', orders, async (target, queued) => {
-    await queueOurs(target.db, queued);
-    return async () => {
-      const pool = await startWorkerPool(
-        {
-          db: target.db,
-          clock: systemClock,
-          log: createLogger('silent'),
-          step: lifecycleStep({ db: target.db, clock: systemClock }),
-          giveUp: (job, error) => Promise.reject(new Error(`order ${job.order_id} gave up: ${error}`)),
-        },
-        { workerId: 'bench-1' },
-      );
-      return () => pool.stop();
-    };
-  });
+  const ours = !runs('single')
+    ? undefined
+    : await contender('CreatorFlow engine (1 process)', orders, async (target, queued) => {
+        await queueOurs(target.db, queued);
+        return async () => {
+          const pool = await startWorkerPool(
+            {
+              db: target.db,
+              clock: systemClock,
+              log: createLogger('silent'),
+              step: lifecycleStep({ db: target.db, clock: systemClock }),
+              giveUp: (job, error) => Promise.reject(new Error(`order ${job.order_id} gave up: ${error}`)),
+            },
+            { workerId: 'bench-1' },
+          );
+          return () => pool.stop();
+        };
+      });
   if (ours) results.push(ours);
 
-  const batched = await contender(
-    'CreatorFlow engine, batched steps (1 process)',
-    orders,
-    async (target, queued) => {
-      await queueOurs(target.db, queued);
-      return async () => {
-        const pool = await startBatchWorkerPool(
-          {
-            db: target.db,
-            clock: systemClock,
-            log: createLogger('silent'),
-            stepBatch: lifecycleStepBatch({ db: target.db, clock: systemClock }),
-            giveUp: (job, error) => Promise.reject(new Error(`order ${job.order_id} gave up: ${error}`)),
-          },
-          { workerId: 'bench-1' },
-        );
-        return () => pool.stop();
-      };
-    },
-  );
+  const batched = !runs('batch')
+    ? undefined
+    : await contender('CreatorFlow engine, batched steps (1 process)', orders, async (target, queued) => {
+        await queueOurs(target.db, queued);
+        return async () => {
+          const pool = await startBatchWorkerPool(
+            {
+              db: target.db,
+              clock: systemClock,
+              log: createLogger('silent'),
+              stepBatch: lifecycleStepBatch({ db: target.db, clock: systemClock }),
+              giveUp: (job, error) => Promise.reject(new Error(`order ${job.order_id} gave up: ${error}`)),
+            },
+            { workerId: 'bench-1' },
+          );
+          return () => pool.stop();
+        };
+      });
   if (batched) results.push(batched);
 
-  const boss = await contender('pg-boss 10 (1 process)', orders, async (target, queued) => {
-    const run = await preparePgBoss(target.db, target.url, queued, {
-      workersPerLane: 2,
-      batchSize: 50,
-      poolSize: POOL_SIZE,
-    });
-    return async () => {
-      await run.start();
-      return () => run.stop();
-    };
-  });
+  const boss = !runs('pgboss')
+    ? undefined
+    : await contender('pg-boss 10 (1 process)', orders, async (target, queued) => {
+        const run = await preparePgBoss(target.db, target.url, queued, {
+          workersPerLane: 2,
+          batchSize: 50,
+          poolSize: POOL_SIZE,
+        });
+        return async () => {
+          await run.start();
+          return () => run.stop();
+        };
+      });
   if (boss) results.push(boss);
 
   printTable(

@@ -32,47 +32,47 @@ export async function transitionOrders(
 
   const rows = items.flatMap((item, n) => {
     const decision = decisions[n];
-    if (decision === undefined) return [];
-    return [
-      {
-        shop_id: item.shopId,
-        order_id: item.orderId,
-        event: item.event,
-        from_state: decision.from,
-        to_state: decision.ok ? decision.to : null,
-        refused: decision.ok ? null : decision.reason,
-        compensations: decision.ok && decision.compensations.length > 0 ? decision.compensations : null,
-      },
-    ];
+    return decision === undefined ? [] : [{ item, decision }];
   });
   const moved = new Set<string>();
   if (rows.length > 0) {
     const result = await tx.query<{ shop_id: string; order_id: string }>(
       `WITH input AS (
-         SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(shop_id text, order_id text, event text,
-                from_state text, to_state text, refused text, compensations jsonb)),
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+             AS t(shop_id, order_id, event, from_state, to_state, refused, compensations)),
        moved AS (
-         UPDATE orders o SET state = i.to_state, updated_at = $2
+         UPDATE orders o SET state = i.to_state, updated_at = $8
            FROM input i
           WHERE i.refused IS NULL AND o.shop_id = i.shop_id AND o.order_id = i.order_id
             AND o.state = i.from_state
           RETURNING o.shop_id, o.order_id),
        timeline AS (
          INSERT INTO order_events (shop_id, order_id, at, kind, from_state, to_state, detail)
-         SELECT i.shop_id, i.order_id, $2,
+         SELECT i.shop_id, i.order_id, $8,
                 CASE WHEN m.order_id IS NULL THEN 'transition_refused' ELSE 'transition' END,
                 i.from_state,
                 CASE WHEN m.order_id IS NULL THEN NULL ELSE i.to_state END,
                 CASE
-                  WHEN m.order_id IS NOT NULL THEN jsonb_strip_nulls(
-                    jsonb_build_object('event', i.event, 'compensations', i.compensations))
-                  ELSE jsonb_build_object('event', i.event, 'reason', coalesce(i.refused,
+                  WHEN m.order_id IS NULL THEN jsonb_build_object('event', i.event, 'reason', coalesce(i.refused,
                     'stale: the order left ' || i.from_state || ' before "' || i.event || '" could apply'))
+                  WHEN i.compensations IS NULL THEN jsonb_build_object('event', i.event)
+                  ELSE jsonb_build_object('event', i.event, 'compensations', to_jsonb(string_to_array(i.compensations, ',')))
                 END
            FROM input i LEFT JOIN moved m ON m.shop_id = i.shop_id AND m.order_id = i.order_id
           ORDER BY i.order_id)
        SELECT shop_id, order_id FROM moved`,
-      [JSON.stringify(rows), at],
+      [
+        rows.map((r) => r.item.shopId),
+        rows.map((r) => r.item.orderId),
+        rows.map((r) => r.item.event),
+        rows.map((r) => r.decision.from),
+        rows.map((r) => (r.decision.ok ? r.decision.to : null)),
+        rows.map((r) => (r.decision.ok ? null : r.decision.reason)),
+        rows.map((r) =>
+          r.decision.ok && r.decision.compensations.length > 0 ? r.decision.compensations.join(',') : null,
+        ),
+        at,
+      ],
     );
     for (const row of result.rows) moved.add(orderKey(row.shop_id, row.order_id));
   }

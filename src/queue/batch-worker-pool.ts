@@ -5,15 +5,13 @@ import { describeError } from '../shared/errors.ts';
 import type { Logger } from '../shared/log.ts';
 import { yieldToEventLoop } from '../shared/sleep.ts';
 import {
-  claimJobs,
   completeJobs,
-  continueJobs,
   JOBS_CHANNEL,
   retryJobLater,
+  settleAndClaimJobs,
   type OrderJob,
 } from './job-queries.ts';
 import { DEFAULT_LANE_POLICIES, retryDelayMs, type LanePolicy } from './lane-policy.ts';
-import { laneRotation } from './lane-rotation.ts';
 import type { StepOutcome, WorkerPool } from './worker-pool.ts';
 
 /**
@@ -52,11 +50,12 @@ const LANE_RANK = new Map<Priority, number>(PRIORITIES.map((lane, rank) => [lane
 
 /**
  * A worker pool for steps that can be done many orders at a time (steps with no outside call, or
- * whose outside work is itself batched). It claims as the single-step pool does (lane rotation,
- * per-lane concurrency, SKIP LOCKED under a lease) and then keeps each claimed order: an order
- * whose step says `continue` joins the next batch at once, still under its lease, as long as the
- * lease outlasts another full step timeout; only then is it released to the queue. Outcomes are
- * recorded a batch at a time (one DELETE for the finished orders, one UPDATE for released ones).
+ * whose outside work is itself batched). Each round is one statement, so one commit: it deletes
+ * the jobs finished since the last round, releases those handed back, and claims each lane's free
+ * concurrency (SKIP LOCKED, earliest deadline first, under a lease). Claimed orders are stepped in
+ * batches, most urgent lane first; an order whose step says `continue` joins the next batch at once,
+ * still under its lease, as long as the lease outlasts another full step timeout; then it is
+ * released to the queue for any worker.
  */
 export async function startBatchWorkerPool(
   deps: BatchWorkerPoolDeps,
@@ -66,10 +65,12 @@ export async function startBatchWorkerPool(
   const batchSize = options.batchSize ?? 100;
   const batchesInFlight = options.batchesInFlight ?? 3;
   const workerId = options.workerId;
-  const rotation = laneRotation();
-  const held = new Map<Priority, number>(rotation.map((lane) => [lane, 0]));
+  const held = new Map<Priority, number>(PRIORITIES.map((lane) => [lane, 0]));
   const leaseEnds = new WeakMap<OrderJob, number>();
   let ready: OrderJob[] = [];
+  // Outcomes waiting for the next round's statement.
+  let finished: { shopId: string; orderId: string }[] = [];
+  let released: { shopId: string; orderId: string; runAt: Date }[] = [];
   const running = new Set<Promise<void>>();
   const stopping = new AbortController();
   let wake: (() => void) | undefined;
@@ -90,31 +91,24 @@ export async function startBatchWorkerPool(
       outcomes = jobs.map(() => ({ next: 'failed', error: reason }));
     }
     const now = deps.clock.now();
-    const finished: OrderJob[] = [];
-    const released: { shopId: string; orderId: string; runAt: Date }[] = [];
     const failed: { job: OrderJob; error: string }[] = [];
     jobs.forEach((job, n) => {
       const outcome = outcomes[n]!;
-      if (outcome.next === 'done') finished.push(job);
-      else if (outcome.next === 'failed') failed.push({ job, error: outcome.error });
-      else if (outcome.next === 'lost') letGo(job);
-      else if (outcome.next === 'wait') {
-        released.push({ ...key(job), runAt: outcome.until });
-        letGo(job);
-      } else if (!stopping.signal.aborted && now + policies[job.lane].timeoutMs < (leaseEnds.get(job) ?? 0)) {
-        ready.push(job);
-      } else {
-        released.push({ ...key(job), runAt: new Date(now) });
+      if (outcome.next === 'failed') return void failed.push({ job, error: outcome.error });
+      if (outcome.next === 'continue' && !stopping.signal.aborted) {
+        if (now + policies[job.lane].timeoutMs < (leaseEnds.get(job) ?? 0)) return void ready.push(job);
+      }
+      if (outcome.next === 'done') finished.push(key(job));
+      else if (outcome.next === 'wait') released.push({ ...key(job), runAt: outcome.until });
+      else if (outcome.next === 'continue') released.push({ ...key(job), runAt: new Date(now) });
+      letGo(job);
+    });
+    for (const { job, error } of failed) {
+      try {
+        await recordFailure(job, error);
+      } finally {
         letGo(job);
       }
-    });
-    try {
-      await completeJobs(deps.db, { workerId, orders: finished.map(key) });
-      await continueJobs(deps.db, { workerId, orders: released });
-      for (const { job, error } of failed) await recordFailure(job, error);
-    } finally {
-      finished.forEach(letGo);
-      failed.forEach(({ job }) => letGo(job));
     }
   }
 
@@ -153,27 +147,37 @@ export async function startBatchWorkerPool(
     }
   }
 
-  async function claimRound(): Promise<number> {
-    let claimed = 0;
-    for (const lane of rotation) {
-      const free = policies[lane].concurrency - (held.get(lane) ?? 0);
-      if (free <= 0 || stopping.signal.aborted) continue;
-      const leaseMs = policies[lane].timeoutMs + (options.leaseMarginMs ?? 30_000);
-      const now = deps.clock.now();
-      const jobs = await claimJobs(deps.db, {
-        lane,
-        limit: Math.min(free, batchSize),
-        workerId,
-        leaseMs,
-        now: new Date(now),
-      });
-      claimed += jobs.length;
-      held.set(lane, (held.get(lane) ?? 0) + jobs.length);
-      for (const job of jobs) leaseEnds.set(job, now + leaseMs);
-      ready.push(...jobs);
-      dispatch();
+  /** Records the outcomes gathered since the last round and claims work, in one statement. */
+  async function round(claim: boolean): Promise<number> {
+    const busy = ready.length > 0 || running.size > 0;
+    const claims = !claim
+      ? []
+      : PRIORITIES.flatMap((lane) => {
+          const free = policies[lane].concurrency - (held.get(lane) ?? 0);
+          // While batches have work, wait for room for a worthwhile claim: each round is a commit.
+          const worthwhile = busy ? Math.min(batchSize, policies[lane].concurrency) / 2 : 1;
+          const leaseMs = policies[lane].timeoutMs + (options.leaseMarginMs ?? 30_000);
+          return free < worthwhile ? [] : [{ lane, limit: Math.min(free, batchSize), leaseMs }];
+        });
+    if (claims.length === 0 && finished.length === 0 && released.length === 0) return 0;
+    const settling = { finished, released };
+    finished = [];
+    released = [];
+    const now = deps.clock.now();
+    let jobs: OrderJob[];
+    try {
+      jobs = await settleAndClaimJobs(deps.db, { workerId, now: new Date(now), ...settling, claims });
+    } catch (error) {
+      finished.push(...settling.finished);
+      released.push(...settling.released);
+      throw error;
     }
-    return claimed;
+    for (const job of jobs) {
+      held.set(job.lane, (held.get(job.lane) ?? 0) + 1);
+      leaseEnds.set(job, now + policies[job.lane].timeoutMs + (options.leaseMarginMs ?? 30_000));
+    }
+    ready.push(...jobs);
+    return jobs.length;
   }
 
   /** Sleeps until a NOTIFY of new work, a finished batch, stop(), or the poll interval. */
@@ -193,7 +197,7 @@ export async function startBatchWorkerPool(
       await yieldToEventLoop();
       let claimed = 0;
       try {
-        claimed = await claimRound();
+        claimed = await round(true);
       } catch (error) {
         deps.log.error({ err: error }, 'claiming work failed; retrying');
       }
@@ -210,13 +214,11 @@ export async function startBatchWorkerPool(
       await loop;
       while (running.size > 0) await Promise.allSettled([...running]);
       // Orders waiting for their next batch go back to the queue for any worker, due now.
-      const waiting = ready;
+      const now = new Date(deps.clock.now());
+      released.push(...ready.map((job) => ({ ...key(job), runAt: now })));
+      ready.forEach(letGo);
       ready = [];
-      await continueJobs(deps.db, {
-        workerId,
-        orders: waiting.map((job) => ({ ...key(job), runAt: new Date(deps.clock.now()) })),
-      });
-      waiting.forEach(letGo);
+      await round(false);
       await unlisten();
     },
   };

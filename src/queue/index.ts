@@ -8,6 +8,7 @@ export {
   JOBS_CHANNEL,
   completeJobs,
   continueJobs,
+  settleAndClaimJobs,
   laneDepths,
   LeaseLostError,
   releaseJob,

@@ -202,3 +202,56 @@ export async function continueJobs(
   );
   return rowCount;
 }
+
+/**
+ * One statement (one commit) per round of the batch worker pool: deletes the jobs this worker
+ * finished, releases the ones it hands back (due at their `runAt`), and claims up to each lane's
+ * limit of runnable jobs, earliest deadline first, under a lease of that lane's length. The rows it
+ * settles are leased by this worker, so none of them can be among the rows it claims.
+ */
+export async function settleAndClaimJobs(
+  db: Queryable,
+  input: {
+    workerId: string;
+    now: Date;
+    finished: readonly { shopId: string; orderId: string }[];
+    released: readonly { shopId: string; orderId: string; runAt: Date }[];
+    claims: readonly { lane: Priority; limit: number; leaseMs: number }[];
+  },
+): Promise<OrderJob[]> {
+  const { rows } = await db.query<OrderJob>(
+    `WITH finished AS (
+       DELETE FROM order_jobs j USING unnest($3::text[], $4::text[]) AS t(shop_id, order_id)
+        WHERE j.shop_id = t.shop_id AND j.order_id = t.order_id AND j.locked_by = $1),
+     released AS (
+       UPDATE order_jobs j
+          SET locked_by = NULL, locked_until = NULL, attempts = 0, last_error = NULL, run_at = t.run_at
+         FROM unnest($5::text[], $6::text[], $7::timestamptz[]) AS t(shop_id, order_id, run_at)
+        WHERE j.shop_id = t.shop_id AND j.order_id = t.order_id AND j.locked_by = $1)
+     UPDATE order_jobs j
+        SET locked_by = $1, locked_until = $2::timestamptz + l.lease_ms * interval '1 millisecond',
+            attempts = j.attempts + 1
+       FROM unnest($8::text[], $9::int[], $10::int[]) AS l(lane, n, lease_ms)
+       CROSS JOIN LATERAL (
+         SELECT shop_id, order_id FROM order_jobs
+          WHERE lane = l.lane AND run_at <= $2 AND (locked_until IS NULL OR locked_until < $2)
+          ORDER BY deadline
+          LIMIT l.n
+          FOR UPDATE SKIP LOCKED) AS picked
+      WHERE j.shop_id = picked.shop_id AND j.order_id = picked.order_id
+      RETURNING j.*`,
+    [
+      input.workerId,
+      input.now,
+      input.finished.map((o) => o.shopId),
+      input.finished.map((o) => o.orderId),
+      input.released.map((o) => o.shopId),
+      input.released.map((o) => o.orderId),
+      input.released.map((o) => o.runAt),
+      input.claims.map((c) => c.lane),
+      input.claims.map((c) => c.limit),
+      input.claims.map((c) => c.leaseMs),
+    ],
+  );
+  return rows.sort((a, b) => a.deadline.getTime() - b.deadline.getTime());
+}

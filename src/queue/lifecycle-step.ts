@@ -93,9 +93,10 @@ export type BatchStepEffect = (
 
 /**
  * The batch worker pool's `stepBatch` for the lifecycle: the next step of every job in one
- * transaction. It locks the batch's orders and job rows that this worker still leases (a job whose
- * lease passed to another worker is `lost` and nothing is recorded for it), applies each order's
- * event with `transitionOrders` (state change plus timeline entry), calls `effect`, and commits.
+ * transaction. It locks the batch's job rows that this worker still leases (a job whose lease passed
+ * to another worker is `lost` and nothing is recorded for it; one that passes later waits for this
+ * commit), applies each order's event with `transitionOrders` (state change plus timeline entry;
+ * its conditional UPDATE refuses a state that changed since it was read), calls `effect`, commits.
  */
 export function lifecycleStepBatch(deps: {
   db: Database;
@@ -110,8 +111,8 @@ export function lifecycleStepBatch(deps: {
            JOIN order_jobs j ON j.shop_id = o.shop_id AND j.order_id = o.order_id
            JOIN unnest($1::text[], $2::text[], $3::text[]) AS t(shop_id, order_id, holder)
              ON t.shop_id = o.shop_id AND t.order_id = o.order_id AND j.locked_by = t.holder
-          ORDER BY o.shop_id, o.order_id
-            FOR UPDATE OF o, j`,
+          ORDER BY j.shop_id, j.order_id
+            FOR UPDATE OF j`,
         [jobs.map((j) => j.shop_id), jobs.map((j) => j.order_id), jobs.map((j) => j.locked_by)],
       );
       const states = new Map(rows.map((r) => [orderKey(r.shop_id, r.order_id), r.state]));
