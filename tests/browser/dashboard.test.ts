@@ -188,11 +188,17 @@ describe.skipIf(!haveChromium)('the dashboard in a real browser', () => {
     await shot('alerts');
   });
 
-  it('shows stock, reserved and available with low stock marked', async () => {
+  it('shows stock, reserved and available with low stock marked, and purchase orders', async () => {
+    // What the re-order action stores when a spike drains a SKU.
+    await test.db.query(
+      `INSERT INTO purchase_orders (shop_id, seller_sku, quantity, urgent, reason, status)
+       VALUES ('shop-1', 'LIP-OIL', 60, true, 'viral spike on product 1729382: re-order 2.5x', 'sent')`,
+    );
     await page.goto(`${server.url}/#/inventory`);
     await page.waitForSelector('#stock-table tbody tr td.mono');
     const lowRow = page.locator('#stock-table tr', { hasText: 'LIP-OIL' });
     expect(await lowRow.textContent()).toContain('low stock');
+    await page.locator('#purchase-orders tr', { hasText: 'LIP-OIL' }).waitFor();
     await shot('inventory');
   });
 

@@ -5,7 +5,7 @@ import { registerOperatorApi } from '../../src/api/operator-api.ts';
 import { buildServer } from '../../src/api/server.ts';
 import { createDashboard, type Dashboard, type SpikeSource } from '../../src/dashboard/index.ts';
 import type { Database } from '../../src/db/index.ts';
-import { registerInventoryRoutes } from '../../src/inventory/index.ts';
+import { registerInventoryRoutes, registerPurchaseOrderRoutes } from '../../src/inventory/index.ts';
 import type { NotifyRoutes } from '../../src/notify/index.ts';
 import { registerOrderRoutes } from '../../src/orders/index.ts';
 import { registerRuleRoutes } from '../../src/rules/index.ts';
@@ -66,6 +66,7 @@ export async function startDashboardServer(
         (scope) => registerOrderRoutes(scope, { db }),
         (scope) => registerOperatorActionRoutes(scope, { db, clock, routes: NOTIFY_TEST_ROUTES }),
         (scope) => registerRuleRoutes(scope, { db, clock }),
+        (scope) => registerPurchaseOrderRoutes(scope, { db, clock }),
         (scope) => registerAlertRoutes(scope, { db, clock }),
         (scope) => dashboard.registerApi(scope),
       ]),

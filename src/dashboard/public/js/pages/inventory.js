@@ -50,7 +50,7 @@ export function render(view) {
   const shopSelect = h('select', { id: 'inventory-shop' });
   const stockBody = h('tbody', {}, h('tr', {}, h('td', { colspan: 6, class: 'muted' }, 'Choose a shop.')));
   const summary = h('div', { class: 'kpis small-kpis' });
-  const poSlot = h('div');
+  const poSlot = h('div', { id: 'purchase-orders' });
   replace(
     view,
     h(
