@@ -3,7 +3,9 @@
  * spread over the four lanes through the lifecycle received → ... → shipped (5 steps, each a real
  * `transitionOrder` with its timeline entry, no outside work), on a fresh PostgreSQL database per
  * contender: our worker pool, then the same steps on pg-boss. Prints orders/s, order-steps/s,
- * per-lane p50/p99 from enqueue to shipped, and peak RSS (sampled) for each.
+ * per-lane p50/p99 from enqueue to shipped, and peak RSS (sampled) for each. Contenders: `single`
+ * (the single-step worker pool, one transaction per step), `batch` (the batch worker pool), `pgboss`;
+ * ENGINE_BENCH_CONTENDERS=batch,pgboss runs only those.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';

@@ -63,7 +63,7 @@ export async function startBatchWorkerPool(
 ): Promise<WorkerPool> {
   const policies = options.policies ?? DEFAULT_LANE_POLICIES;
   const batchSize = options.batchSize ?? 100;
-  const batchesInFlight = options.batchesInFlight ?? 3;
+  const batchesInFlight = options.batchesInFlight ?? 4;
   const workerId = options.workerId;
   const held = new Map<Priority, number>(PRIORITIES.map((lane) => [lane, 0]));
   const leaseEnds = new WeakMap<OrderJob, number>();

@@ -116,7 +116,8 @@ export function lifecycleStepBatch(deps: {
         [jobs.map((j) => j.shop_id), jobs.map((j) => j.order_id), jobs.map((j) => j.locked_by)],
       );
       const states = new Map(rows.map((r) => [orderKey(r.shop_id, r.order_id), r.state]));
-      const steps = jobs.flatMap((job) => {
+      const unique = [...new Map(jobs.map((job) => [orderKey(job.shop_id, job.order_id), job])).values()];
+      const steps = unique.flatMap((job) => {
         const from = states.get(orderKey(job.shop_id, job.order_id));
         const event = from === undefined ? undefined : LIFECYCLE_EVENTS[from];
         return from === undefined || event === undefined
@@ -140,9 +141,13 @@ export function lifecycleStepBatch(deps: {
         tx,
         steps.filter((_, n) => results[n]!.ok),
       );
+      const answered = new Set<string>();
       return jobs.map((job): BatchStepOutcome => {
         const k = orderKey(job.shop_id, job.order_id);
-        if (!states.has(k)) return { next: 'lost' };
+        // A second copy of one order (claimed again by this worker after its lease ran out) is
+        // stepped once: the copy counts as lost.
+        if (!states.has(k) || answered.has(k)) return { next: 'lost' };
+        answered.add(k);
         return outcomes.get(k) ?? { next: 'done' };
       });
     });
