@@ -112,8 +112,11 @@ export async function engineBenchmark(): Promise<void> {
       fmt(r.peakRssMb),
     ]),
   );
-  if (ours && boss) {
-    process.stdout.write(`engine / pg-boss orders/s: ${(boss.seconds / ours.seconds).toFixed(2)}x\n`);
+  for (const mine of [ours, batched]) {
+    if (mine && boss) {
+      const ratio = boss.seconds / mine.seconds;
+      process.stdout.write(`${mine.label} / pg-boss orders/s: ${ratio.toFixed(2)}x\n`);
+    }
   }
 }
 
