@@ -214,9 +214,14 @@ export function render(view, { live }) {
     replace(integrationSlot, integrations(o));
     replace(spikeSlot, spikes(o));
     updated.textContent = `updated ${fmt.time(o.at)} · rates over the last ${o.window_minutes} min`;
+    // Leading empty minutes (a service just started) are left out, keeping at least ten.
+    const firstBusy = o.per_minute.findIndex((m) => m.received > 0 || m.processed > 0);
+    const minutes = o.per_minute.slice(
+      Math.max(0, Math.min(firstBusy < 0 ? 0 : firstBusy, o.per_minute.length - 10)),
+    );
     chart.update(
-      o.per_minute.map((m) => new Date(m.minute).getTime() / 1000),
-      [o.per_minute.map((m) => m.received), o.per_minute.map((m) => m.processed)],
+      minutes.map((m) => new Date(m.minute).getTime() / 1000),
+      [minutes.map((m) => m.received), minutes.map((m) => m.processed)],
     );
   });
   const offOrders = live.on('orders', ({ changes }) => {
@@ -230,7 +235,9 @@ export function render(view, { live }) {
           ' ',
           h('a', { href: `#/orders/${encodeURIComponent(c.order_id)}` }, c.order_id),
           ' ',
-          c.to ? pill(c.to) : h('span', { class: 'small' }, fmt.words(c.kind)),
+          c.to && (c.kind === 'transition' || c.kind === 'received')
+            ? pill(c.to)
+            : h('span', { class: 'small' }, fmt.words(c.kind)),
         ),
       );
     }
