@@ -82,7 +82,11 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
     let fulfilment: RunningFulfilment | undefined;
     if (config.roles.has('worker')) {
       services.push(startNotificationDispatcher(deps));
-      const spikes: SpikeDeps = { ...deps, notifyRoutes: config.notify.routes, spikes: createSpikeState() };
+      const spikes: SpikeDeps = {
+        ...deps,
+        notifyRoutes: config.notify.routes,
+        spikes: createSpikeState({}, deps.metrics.registry),
+      };
       services.push(startSpikeTicker(spikes));
       fulfilment = await startWorkers(deps, connections, spikes);
       if (fulfilment) {
@@ -164,6 +168,7 @@ async function startWorkers(
       tiktok: connections.tiktok,
       carrier: connections.carrier,
       classify: rulesClassifier(deps),
+      customerEmail: deps.config.notify.smtpUrl !== undefined,
       // Each new order counts towards its products' arrival rates: a spike is caught as it is stored.
       onNewOrders: async (orders) =>
         void (await recordArrivals(
@@ -233,7 +238,12 @@ async function startHttp(
             onStockChanged: async (shopId, skus) => void (await wakeBackOrdered(deps.db, shopId, skus)),
           }),
         (scope) => registerOrderRoutes(scope, deps),
-        (scope) => registerOperatorActionRoutes(scope, { ...deps, routes: config.notify.routes }),
+        (scope) =>
+          registerOperatorActionRoutes(scope, {
+            ...deps,
+            routes: config.notify.routes,
+            customerEmail: config.notify.smtpUrl !== undefined,
+          }),
         (scope) => registerRuleRoutes(scope, deps),
         (scope) => registerDemandRoutes(scope, deps),
         (scope) => registerSpikeRoutes(scope, deps),

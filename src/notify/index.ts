@@ -1,6 +1,7 @@
 export { dispatchDueNotifications, nextAttemptDelayMs, type DispatchDeps } from './dispatcher.ts';
 export { startNotificationDispatcher } from './dispatch-loop.ts';
 export { notify } from './notify.ts';
+export { notifyCustomer } from './notify-customer.ts';
 export { listNotifications, type OutboxRow } from './outbox-queries.ts';
 export {
   NOTIFY_ROLES,

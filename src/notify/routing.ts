@@ -22,7 +22,8 @@ export interface NotificationRequest {
 
 /** A row for the outbox. */
 export interface PlannedNotification extends NotificationRequest {
-  readonly role: NotifyRole;
+  /** A team role, or 'customer' for a message to the buyer. */
+  readonly role: NotifyRole | 'customer';
   readonly channel: NotifyTarget['channel'];
   readonly target: string;
 }

@@ -27,7 +27,8 @@ interface OrderRow {
  * throws NOT_FOUND / CONFLICT saying why the action does not apply now.
  */
 export async function applyOperatorAction(
-  deps: { db: Database; clock: Clock; routes: NotifyRoutes },
+  /** Without `routes`, compensations that notify people write no notifications (tests). */
+  deps: { db: Database; clock: Clock; routes?: NotifyRoutes; customerEmail?: boolean },
   input: { orderId: string; action: OperatorAction; reason?: string | undefined },
 ): Promise<{ state: OrderState; hold_reason: string | null }> {
   // A refused retry or cancel is committed to the timeline (who tried what), then reported.
@@ -46,7 +47,12 @@ export async function applyOperatorAction(
     switch (input.action) {
       case 'retry':
       case 'cancel': {
-        const result = await moveOrder(tx, deps, { ...key, event: input.action, detail, at: now });
+        const routes = deps.routes ?? { team_lead: [], devops: [], fulfillment_team: [] };
+        const result = await moveOrder(
+          tx,
+          { routes, customerEmail: deps.customerEmail },
+          { ...key, event: input.action, detail, at: now },
+        );
         if (!result.ok)
           throw new AppError('CONFLICT', `Cannot ${input.action} order ${order.order_id}: ${result.reason}`);
         if (input.action === 'retry') {

@@ -14,7 +14,7 @@ const actionBodySchema = z.object({ reason: z.string().trim().min(1).max(500).op
 /** POST /api/orders/:order_id/(retry|hold|release|cancel), with an optional `{reason}`. Auth is the caller's. */
 export function registerOperatorActionRoutes(
   app: FastifyInstance,
-  deps: { db: Database; clock: Clock; routes: NotifyRoutes },
+  deps: { db: Database; clock: Clock; routes: NotifyRoutes; customerEmail?: boolean },
 ): void {
   app.post<{ Params: { order_id: string; action: string } }>(
     '/api/orders/:order_id/:action',

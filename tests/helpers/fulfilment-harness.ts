@@ -81,12 +81,17 @@ export async function startFulfilmentHarness(
     classify?: ClassifyOrder;
     /** Wire the published rules and spike detection as production does. */
     rules?: boolean;
+    /** E-mail buyers about delays and cancellations (and let the operator API do so too). */
+    customerEmail?: boolean;
   } = {},
 ): Promise<FulfilmentHarness> {
   const test = await createTestDatabase();
   const running: RunningFulfilment[] = [];
   let wake = (): void => undefined;
-  const server = await buildTestServer(test.db, { onWebhookStored: () => wake() });
+  const server = await buildTestServer(test.db, {
+    onWebhookStored: () => wake(),
+    customerEmail: options.customerEmail ?? false,
+  });
   const url = await server.listen({ port: 0, host: '127.0.0.1' });
   const tiktok = await startTiktokSimulator({
     appKey: TEST_APP_KEY,
@@ -149,6 +154,7 @@ export async function startFulfilmentHarness(
     },
     classify:
       options.classify ?? (options.rules ? rulesClassifier({ db: test.db, clock: systemClock }) : undefined),
+    customerEmail: options.customerEmail,
     onNewOrders: options.rules
       ? async (orders) =>
           void (await recordArrivals(

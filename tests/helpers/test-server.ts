@@ -12,6 +12,10 @@ import { systemClock } from '../../src/shared/clock.ts';
 import { registerOrderRoutes } from '../../src/orders/index.ts';
 import { registerShopRoutes } from '../../src/shops/index.ts';
 import { registerOperatorActionRoutes } from '../../src/workflows/index.ts';
+import { registerDemandRoutes } from '../../src/demand/index.ts';
+import { registerPurchaseOrderRoutes } from '../../src/inventory/purchase-orders-routes.ts';
+import { registerRuleRoutes } from '../../src/rules/index.ts';
+import { registerSpikeRoutes } from '../../src/viral/index.ts';
 import { migrations } from './test-database.ts';
 
 /** Notification routes with no targets: outbox rows are planned per target, so none are written. */
@@ -26,7 +30,7 @@ export const TEST_SHIPPO_WEBHOOK_SECRET = 'whsec_test_0123456789';
 /** The HTTP app as production wires it, on a test database, for `inject()` tests. */
 export async function buildTestServer(
   db: Database,
-  options: { onWebhookStored?: () => void } = {},
+  options: { onWebhookStored?: () => void; customerEmail?: boolean } = {},
 ): Promise<FastifyInstance> {
   const metrics = createMetrics();
   const onStored = options.onWebhookStored;
@@ -52,7 +56,17 @@ export async function buildTestServer(
         (scope) => registerShopRoutes(scope, { db }),
         (scope) => registerInventoryRoutes(scope, { db }),
         (scope) => registerOrderRoutes(scope, { db }),
-        (scope) => registerOperatorActionRoutes(scope, { db, clock: systemClock, routes: NO_ROUTES }),
+        (scope) =>
+          registerOperatorActionRoutes(scope, {
+            db,
+            clock: systemClock,
+            routes: NO_ROUTES,
+            customerEmail: options.customerEmail ?? false,
+          }),
+        (scope) => registerRuleRoutes(scope, { db, clock: systemClock }),
+        (scope) => registerDemandRoutes(scope, { db, clock: systemClock }),
+        (scope) => registerSpikeRoutes(scope, { db }),
+        (scope) => registerPurchaseOrderRoutes(scope, { db, clock: systemClock }),
       ]),
   ]);
 }

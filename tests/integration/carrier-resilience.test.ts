@@ -149,11 +149,13 @@ describe('carrier resilience against the simulator', () => {
     const rate = await cheapestRate(raw);
     const metadata = newKey();
     sim.knobs.asyncTransactions = true;
-    sim.knobs.asyncSettleMs = 30;
+    // Long enough that a loaded machine still finds it queued; then the carrier is told to finish.
+    sim.knobs.asyncSettleMs = 10 * 60_000;
     const queued = await raw.buyLabel({ rateId: rate.rateId, shipmentId: rate.shipmentId, metadata });
     expect(queued.status).toBe('QUEUED');
     expect(queued.trackingNumber).toBeUndefined();
     await expect(raw.findTransactionByMetadata(metadata)).resolves.toMatchObject({ status: 'QUEUED' });
+    sim.state.transactions.get(queued.transactionId)!.settleAt = Date.now();
     await vi.waitFor(async () => {
       const settled = await raw.getTransaction(queued.transactionId);
       expect(settled.status).toBe('SUCCESS');

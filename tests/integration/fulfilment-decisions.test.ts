@@ -181,4 +181,83 @@ describe('rules and spikes in the running workflow', () => {
     expect(await step(standard.id)).toEqual({ next: 'continue' });
     expect(await orderRow(h, standard.id)).toMatchObject({ state: 'inventory_reserved' });
   });
+
+  it('e-mails the buyer once when a shortage delays the order, however often stock is checked', async () => {
+    h = await startFulfilmentHarness({ stockPerSku: 0, customerEmail: true });
+    const workers = await h.start();
+    const order = h.tiktok.createOrder(h.shop.credentials.shopId, { shippingType: 'SELLER' });
+    await h.waitFor('the order to be back-ordered', async () => {
+      const { rows } = await h!.test.db.query(`SELECT 1 FROM backorders WHERE order_id = $1`, [order.id]);
+      return rows[0];
+    });
+    await workers.stop();
+    for (let check = 0; check < 3; check++) {
+      const outcome = await runOrderStep(h.deps, {
+        shop_id: h.shop.credentials.shopId,
+        order_id: order.id,
+      } as OrderJob);
+      expect(outcome.next).toBe('wait');
+    }
+    const { rows } = await h.test.db.query<{ target: string; subject: string; cause: string }>(
+      `SELECT target, subject, cause FROM notifications WHERE role = 'customer'`,
+    );
+    expect(rows).toEqual([
+      {
+        target: order.buyer_email,
+        subject: 'Your order is taking a little longer',
+        cause: `customer:delayed:${h.shop.credentials.shopId}:${order.id}`,
+      },
+    ]);
+  });
+
+  it('e-mails the buyer when the seller cancels the order, and not when buyers are not to be e-mailed', async () => {
+    for (const customerEmail of [true, false]) {
+      h = await startFulfilmentHarness({
+        customerEmail,
+        classify: () => Promise.reject(new Error('the rules service is unavailable')),
+      });
+      await h.start();
+      const order = h.tiktok.createOrder(h.shop.credentials.shopId, { shippingType: 'SELLER' });
+      await h.waitFor('the order to wait at validated', async () =>
+        (await orderRow(h!, order.id))?.state === 'validated' ? true : undefined,
+      );
+      const res = await h.server.inject({
+        method: 'POST',
+        url: `/api/orders/${order.id}/cancel`,
+        headers: AUTH,
+        payload: {},
+      });
+      expect(res.statusCode).toBe(200);
+      const { rows } = await h.test.db.query<{ subject: string }>(
+        `SELECT subject FROM notifications WHERE role = 'customer'`,
+      );
+      expect(rows).toEqual(customerEmail ? [{ subject: 'Your order was cancelled' }] : []);
+      await h.close();
+      h = undefined;
+    }
+  });
+
+  it('raises the re-orders a rule asks for, one open purchase order per SKU however many orders ask', async () => {
+    h = await startFulfilmentHarness({
+      classify: async () => ({
+        reorders: [{ multiplier: 2.5, urgent: true, ruleId: 'restock-fast' }],
+        summary: {},
+      }),
+    });
+    await h.start();
+    const product = h.shop.products.find((p) => p.skus.length === 1)!;
+    const orders = [1, 2].map(() =>
+      h!.tiktok.createOrder(h!.shop.credentials.shopId, { productId: product.id, shippingType: 'SELLER' }),
+    );
+    for (const order of orders) {
+      await h.waitFor(`order ${order.id} to be processed`, async () => {
+        const row = await orderRow(h!, order.id);
+        return row && !['received', 'validated'].includes(row.state) ? row : undefined;
+      });
+    }
+    const { rows } = await h.test.db.query<{ seller_sku: string; urgent: boolean }>(
+      `SELECT seller_sku, urgent FROM purchase_orders WHERE status IN ('pending', 'sent')`,
+    );
+    expect(rows).toEqual([{ seller_sku: product.skus[0]!.sellerSku, urgent: true }]);
+  });
 });

@@ -13,7 +13,9 @@ ALTER TABLE orders
   ADD COLUMN tracking_rank   integer NOT NULL DEFAULT 0,
   ADD COLUMN processed_at    timestamptz,
   ADD COLUMN shipped_at      timestamptz,
-  ADD COLUMN delivered_at    timestamptz;
+  ADD COLUMN delivered_at    timestamptz,
+  -- TikTok's masked relay address of the buyer, for the few e-mails a buyer should get from us.
+  ADD COLUMN buyer_email     text;
 CREATE INDEX orders_by_tracking_number ON orders (tracking_number) WHERE tracking_number IS NOT NULL;
 
 CREATE TABLE step_intents (

@@ -68,6 +68,8 @@ export interface TiktokOrder {
   readonly is_sample_order?: boolean | undefined;
   readonly buyer_message?: string | undefined;
   readonly user_id: string;
+  /** TikTok's masked relay address of the buyer, when it gives one. */
+  readonly buyer_email?: string | undefined;
   readonly shipping_type: 'TIKTOK' | 'SELLER';
   readonly delivery_option_id?: string | undefined;
   readonly fast_delivery_program?: boolean | undefined;

@@ -82,6 +82,7 @@ export const orderSchema = z.object({
   is_sample_order: z.boolean().optional(),
   buyer_message: optionalText,
   user_id: z.string(),
+  buyer_email: z.string().optional(),
   shipping_type: z.enum(['TIKTOK', 'SELLER']),
   delivery_option_id: optionalText,
   fast_delivery_program: z.boolean().optional(),

@@ -94,6 +94,8 @@ export function buildOrder(random: SimRandom, input: OrderFactoryInput): SimOrde
       ? random.pick(['Gift, please no invoice', 'Leave at the back door', 'Thank you!'])
       : '',
     user_id: buyer.userId,
+    // TikTok relays mail to the buyer through a masked address.
+    buyer_email: `${buyer.userId}@scs.tiktokw.us`,
     shipping_type: shippingType,
     delivery_option_id: deliveryOption.id,
     fast_delivery_program: deliveryOption.name === 'Express shipping',

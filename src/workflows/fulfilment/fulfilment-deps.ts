@@ -19,6 +19,8 @@ export interface OrderDecision {
   /** People the rules want told about this order (role: team_lead, devops, fulfillment_team). */
   readonly notifications?:
     readonly { role: string; message?: string | undefined; ruleId: string }[] | undefined;
+  /** Re-orders the rules ask for, of the order's seller SKUs (one open purchase order per SKU). */
+  readonly reorders?: readonly { multiplier: number; urgent: boolean; ruleId: string }[] | undefined;
   /** Everything else worth keeping on the order (version, fired rules, tags). */
   readonly summary: Record<string, unknown>;
 }
@@ -40,6 +42,8 @@ export interface FulfilmentDeps {
   readonly tiktok: TiktokAccess;
   /** Undefined when no carrier API is configured: seller-shipped orders wait, visibly. */
   readonly carrier: CarrierAccess | undefined;
+  /** Buyers get an e-mail when the seller's side cancels or delays their order (needs SMTP). */
+  readonly customerEmail?: boolean | undefined;
   /** Undefined: every order stays standard, no holds. */
   readonly classify?: ClassifyOrder | undefined;
   readonly tuning: FulfilmentTuning;

@@ -52,7 +52,7 @@ export async function syncOrderFromTiktok(
   await tx.query(
     `UPDATE orders SET tiktok_status = $3, tiktok_update_time = $4, shipping_type = $5, delivery_option_id = $6,
             recipient = $7, ship_by = $8, deliver_by = $9, total_amount = $10, currency = $11, updated_at = $12,
-            detail = $13
+            detail = $13, buyer_email = coalesce($14, buyer_email)
       WHERE shop_id = $1 AND order_id = $2`,
     [
       shopId,
@@ -68,6 +68,7 @@ export async function syncOrderFromTiktok(
       order.currency,
       now,
       JSON.stringify(order.raw),
+      order.buyerEmail,
     ],
   );
   if (LINES_OPEN.has(stored.state)) await replaceLines(tx, shopId, order);
@@ -105,8 +106,8 @@ async function insertOrder(
   await tx.query(
     `INSERT INTO orders (shop_id, order_id, state, priority, tiktok_status, tiktok_update_time, received_at,
             sla_deadline, shipping_type, delivery_option_id, buyer_user_id, currency, total_amount, recipient,
-            ship_by, deliver_by, detail, created_at, updated_at)
-     VALUES ($1, $2, 'received', 'standard', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $5, $5)`,
+            ship_by, deliver_by, detail, buyer_email, created_at, updated_at)
+     VALUES ($1, $2, 'received', 'standard', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $5, $5)`,
     [
       shopId,
       order.orderId,
@@ -123,6 +124,7 @@ async function insertOrder(
       order.shipBy,
       order.deliverBy,
       JSON.stringify(order.raw),
+      order.buyerEmail,
     ],
   );
   await replaceLines(tx, shopId, order);

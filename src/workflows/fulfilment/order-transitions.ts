@@ -1,10 +1,12 @@
 import type { Queryable } from '../../db/index.ts';
 import { consumeOrder, releaseOrder } from '../../inventory/index.ts';
-import { notify, type NotifyRoutes } from '../../notify/index.ts';
+import { notify, notifyCustomer, type NotifyRoutes } from '../../notify/index.ts';
 import { transitionOrder, type OrderEvent, type TransitionResult } from '../../orders/index.ts';
 
 export interface TransitionDeps {
   readonly routes: NotifyRoutes;
+  /** Buyers get an e-mail when the seller's side cancels or delays their order (needs SMTP). */
+  readonly customerEmail?: boolean | undefined;
 }
 
 /**
@@ -63,6 +65,13 @@ export async function moveOrder(
         break;
     }
   }
+  if (result.to === 'cancelled' && deps.customerEmail && !cancelledByBuyer(input.detail)) {
+    await emailBuyer(tx, key, input.at, {
+      cause: 'cancelled',
+      subject: 'Your order was cancelled',
+      body: `We are sorry: your order ${key.orderId} was cancelled and will not ship. If you were charged, TikTok Shop refunds you automatically. Reply to this e-mail if you have questions.`,
+    });
+  }
   // The parcel has left: its reserved units leave the stock with it.
   if (result.to === 'shipped') await consumeOrder(tx, key);
   if (result.to !== result.from) {
@@ -83,4 +92,39 @@ export async function moveOrder(
 function reasonOf(detail: Record<string, unknown> | undefined): string | null {
   const reason = detail?.reason;
   return typeof reason === 'string' ? reason.slice(0, 1000) : null;
+}
+
+/** A cancellation the buyer asked for needs no e-mail from us: TikTok confirms it to them. */
+function cancelledByBuyer(detail: Record<string, unknown> | undefined): boolean {
+  return (
+    detail?.by === 'buyer' ||
+    detail?.cancelled_by === 'BUYER' ||
+    (detail?.by === 'tiktok' && detail.cancelled_by === undefined)
+  );
+}
+
+/** Queues one e-mail to the order's buyer (TikTok's relay address), once per cause. */
+export async function emailBuyer(
+  tx: Queryable,
+  key: { shopId: string; orderId: string },
+  at: Date,
+  message: { cause: string; subject: string; body: string },
+): Promise<void> {
+  const { rows } = await tx.query<{ buyer_email: string | null }>(
+    `SELECT buyer_email FROM orders WHERE shop_id = $1 AND order_id = $2`,
+    [key.shopId, key.orderId],
+  );
+  const email = rows[0]?.buyer_email;
+  if (!email) return;
+  await notifyCustomer(
+    tx,
+    {
+      shopId: key.shopId,
+      email,
+      cause: `customer:${message.cause}:${key.shopId}:${key.orderId}`,
+      subject: message.subject,
+      body: message.body,
+    },
+    at,
+  );
 }

@@ -26,6 +26,7 @@ export function toOrderDecision(d: RulesDecision, now: number): OrderDecision {
     ...(d.carrier ? { carrier: d.carrier } : {}),
     ...(d.service ? { service: d.service } : {}),
     ...(d.strategy ? { strategy: d.strategy } : {}),
+    reorders: d.reorders.map((r) => ({ multiplier: r.multiplier, urgent: r.urgent, ruleId: r.ruleId })),
     notifications: d.notifications.map((n) => ({ role: n.role, message: n.message, ruleId: n.ruleId })),
     summary: {
       rule_set: d.ruleSet,

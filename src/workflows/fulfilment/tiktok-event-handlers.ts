@@ -135,6 +135,7 @@ async function react(
           reason: 'cancelled at TikTok',
           by: 'tiktok',
           ...(data.cancel_id ? { cancel_id: data.cancel_id } : {}),
+          ...(typeof data.cancellations_role === 'string' ? { cancelled_by: data.cancellations_role } : {}),
         },
         at: now,
       });

@@ -19,6 +19,7 @@ export interface MappedOrder {
   shippingType: 'SELLER' | 'TIKTOK';
   deliveryOptionId: string | null;
   buyerUserId: string;
+  buyerEmail: string | null;
   currency: string;
   totalAmount: string;
   recipient: Address;
@@ -70,6 +71,7 @@ export function mapTiktokOrder(order: TiktokOrder): MappedOrder {
     shippingType: order.shipping_type,
     deliveryOptionId: order.delivery_option_id ?? null,
     buyerUserId: order.user_id,
+    buyerEmail: order.buyer_email ?? null,
     currency: order.payment.currency,
     totalAmount: order.payment.total_amount,
     recipient: mapAddress(order.recipient_address),

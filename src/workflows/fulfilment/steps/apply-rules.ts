@@ -1,4 +1,5 @@
 import type { Queryable } from '../../../db/index.ts';
+import { reorderSkus } from '../../../inventory/index.ts';
 import { NOTIFY_ROLES, notify, type NotifyRole } from '../../../notify/index.ts';
 import { appendOrderEvent, SLA_MS, type Priority } from '../../../orders/index.ts';
 import type { StepOutcome } from '../../../queue/index.ts';
@@ -51,6 +52,22 @@ export async function applyRules(deps: FulfilmentDeps, order: OrderRow): Promise
         },
         now,
       );
+    }
+    if (decision.reorders && decision.reorders.length > 0) {
+      const { rows: lines } = await tx.query<{ seller_sku: string }>(
+        `SELECT seller_sku FROM order_lines WHERE shop_id = $1 AND order_id = $2`,
+        [key.shopId, key.orderId],
+      );
+      for (const reorder of decision.reorders) {
+        await reorderSkus(tx, deps.routes, {
+          shopId: key.shopId,
+          sellerSkus: lines.map((l) => l.seller_sku),
+          multiplier: reorder.multiplier,
+          urgent: reorder.urgent,
+          reason: `rule ${reorder.ruleId} on order ${key.orderId}`,
+          now,
+        });
+      }
     }
     if (hold) {
       await tx.query(

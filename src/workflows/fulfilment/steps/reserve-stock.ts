@@ -4,7 +4,7 @@ import { notify } from '../../../notify/index.ts';
 import { appendOrderEvent, type Priority } from '../../../orders/index.ts';
 import type { StepOutcome } from '../../../queue/index.ts';
 import type { FulfilmentDeps } from '../fulfilment-deps.ts';
-import { moveOrder } from '../order-transitions.ts';
+import { emailBuyer, moveOrder } from '../order-transitions.ts';
 import { loadLines, type OrderRow } from '../order-row.ts';
 
 /** In a shortage viral orders are served first, then VIP, then everyone else by deadline. */
@@ -34,7 +34,7 @@ export async function reserveStock(deps: FulfilmentDeps, order: OrderRow): Promi
         ? { ok: false as const, shortages }
         : await reserveOrder(tx, { ...key, lines: stockLines });
     if (!result.ok) {
-      await backOrder(tx, order, result.shortages, now);
+      await backOrder(tx, deps, order, result.shortages, now);
       return false;
     }
     await moveOrder(tx, deps, {
@@ -105,6 +105,7 @@ function aheadShortages(
 
 async function backOrder(
   tx: Queryable,
+  deps: FulfilmentDeps,
   order: OrderRow,
   shortages: readonly Shortage[],
   now: Date,
@@ -138,6 +139,13 @@ async function backOrder(
       },
       at: now,
     });
+    if (deps.customerEmail) {
+      await emailBuyer(tx, { shopId: order.shop_id, orderId: order.order_id }, now, {
+        cause: 'delayed',
+        subject: 'Your order is taking a little longer',
+        body: `Thank you for your order ${order.order_id}. One of its items is being restocked, so it will ship a little later than usual. You do not need to do anything; we will send it as soon as it is in.`,
+      });
+    }
   }
 }
 
