@@ -205,9 +205,10 @@ export function render(view, { live, params: [orderId] }) {
             fact('Tracking', o.tracking_number),
             fact(
               'Label',
-              o.label_url
-                ? h('a', { href: o.label_url, target: '_blank', rel: 'noopener' }, 'open label')
-                : null,
+              // Only web links become links: a label URL comes from outside.
+              /^https?:\/\//i.test(o.label_url ?? '')
+                ? h('a', { href: o.label_url, target: '_blank', rel: 'noopener noreferrer' }, 'open label')
+                : o.label_url,
             ),
             o.failure_reason ? fact('Failure', h('span', { class: 'text-bad' }, o.failure_reason)) : null,
           ),
