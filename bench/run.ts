@@ -12,6 +12,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   viral: viralBenchmark,
   engine: (await import('./engine.ts')).engineBenchmark,
   api: (await import('./api.ts')).apiBenchmark,
+  spike: (await import('./spike-latency.ts')).spikeLatencyBenchmark,
 };
 
 const requested = process.argv.slice(2).filter((a) => a !== '--');
