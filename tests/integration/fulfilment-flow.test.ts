@@ -217,4 +217,22 @@ describe('an order through both simulators', () => {
     const sku = update.skus.find((s) => s.id === line.sku_id)!;
     expect(sku.inventory).toEqual([{ warehouse_id: order.warehouse_id, quantity: 40 - units }]);
   });
+
+  it('reaches delivered once when the carrier repeats and reorders its tracking webhooks', async () => {
+    h = await startFulfilmentHarness({ carrierKnobs: { duplicateWebhooks: true, reorderWebhooks: true } });
+    await h.start();
+    const order = h.tiktok.createOrder(h.shop.credentials.shopId, { shippingType: 'SELLER' });
+    await reached(h, order.id, ['label_generated', 'shipped', 'delivered']);
+    await h.carrier.advance(10 * DAY_MS);
+    await reached(h, order.id, ['delivered']);
+    await h.carrier.advance(DAY_MS);
+    const transitions = (await timeline(h, order.id))
+      .filter((e) => e.kind === 'transition')
+      .map((e) => e.to_state);
+    expect(transitions.filter((t) => t === 'shipped')).toHaveLength(1);
+    expect(transitions.filter((t) => t === 'delivered')).toHaveLength(1);
+    expect(transitions.at(-1)).toBe('delivered');
+    const refused = (await timeline(h, order.id)).filter((e) => e.kind === 'transition_refused');
+    expect(refused).toEqual([]);
+  });
 });
