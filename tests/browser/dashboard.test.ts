@@ -168,6 +168,24 @@ describe.skipIf(!haveChromium)('the dashboard in a real browser', () => {
     await shot('rules', false);
   });
 
+  it('dry-runs a corrected draft, publishes it and rolls back to the first version', async () => {
+    const conditions = page.locator('#rules-form .rule-card').first().locator('textarea[name="conditions"]');
+    await conditions.fill(JSON.stringify({ field: 'order.value', operator: 'greater_than', value: 10 }));
+    await page.click('#dry-run-btn');
+    await page.waitForSelector('#dry-run');
+    expect(await page.textContent('#dry-run')).toMatch(/of \d+ orders/);
+    expect(await page.locator('[data-error-for="0.conditions"]').isVisible()).toBe(false);
+    await page.click('#save-draft');
+    await expect.poll(() => page.textContent('.notice.ok')).toMatch(/Draft saved/);
+    await page.click('#publish');
+    await expect.poll(() => page.textContent('.notice.ok')).toMatch(/Published v2/);
+    await page.selectOption('#rollback-version', '1');
+    await page.click('button.danger:has-text("Roll back to")');
+    await expect
+      .poll(() => page.textContent('.notice.ok'))
+      .toMatch(/Rolled back: v3 now runs \(a copy of v1\)/);
+  });
+
   it('shows a viral spike on the overview within seconds, and its alert on the alerts page to acknowledge', async () => {
     await page.goto(`${server.url}/#/overview`);
     await page.waitForSelector('#no-spikes');

@@ -371,15 +371,13 @@ export function render(view) {
           class: 'danger',
           onclick: () =>
             call('Rolling back', async () => {
+              const version = Number(versionSelect.value);
               const { published } = await api('/api/rules/rollback', {
                 method: 'POST',
-                body: { shop_id: scope(), version: Number(versionSelect.value) },
+                body: { shop_id: scope(), version },
               });
               await load();
-              message.show(
-                `Rolled back: v${published.version} now runs (a copy of v${versionSelect.value}).`,
-                'ok',
-              );
+              message.show(`Rolled back: v${published.version} now runs (a copy of v${version}).`, 'ok');
             }),
         },
         'Roll back to',
