@@ -8,6 +8,7 @@
  * ENGINE_BENCH_CONTENDERS=batch,pgboss runs only those.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { PRIORITIES, SLA_MS, type Priority } from '../src/orders/index.ts';
 import { enqueueJobs, startWorkerPool } from '../src/queue/index.ts';
@@ -27,6 +28,9 @@ interface Drained {
   label: string;
   seconds: number;
   peakRssMb: number;
+  /** CPU seconds spent by this process and by the database's server processes while draining. */
+  cpuSeconds: number;
+  serverCpuSeconds: number;
   lanes: Map<Priority, { p50: number; p99: number }>;
 }
 
@@ -103,13 +107,25 @@ export async function engineBenchmark(): Promise<void> {
   if (boss) results.push(boss);
 
   printTable(
-    ['engine', 'orders/s', 'order-steps/s', ...PRIORITIES.map((l) => `${l} p50/p99 s`), 'peak RSS MB'],
+    [
+      'engine',
+      'orders/s',
+      'order-steps/s',
+      ...PRIORITIES.map((l) => `${l} p50/p99 s`),
+      'peak RSS MB',
+      'CPU µs/step: node + pg',
+      'steps/s if 2 cores were ours',
+    ],
     results.map((r) => [
       r.label,
       fmt(count / r.seconds),
       fmt((count * LIFECYCLE_STEPS) / r.seconds),
       ...PRIORITIES.map((l) => `${secs(r.lanes.get(l)?.p50)} / ${secs(r.lanes.get(l)?.p99)}`),
       fmt(r.peakRssMb),
+      `${fmt(((r.cpuSeconds - r.serverCpuSeconds) * 1e6) / (count * LIFECYCLE_STEPS))} + ${fmt(
+        (r.serverCpuSeconds * 1e6) / (count * LIFECYCLE_STEPS),
+      )}`,
+      fmt((2 * count * LIFECYCLE_STEPS) / r.cpuSeconds),
     ]),
   );
   for (const mine of [ours, batched]) {
@@ -142,6 +158,8 @@ async function contender(
     await seedOrders(target.db, orders);
     const start = await prepare(target, orders);
     await target.db.query(`UPDATE orders SET received_at = now(), updated_at = now()`);
+    const serverCpuBefore = await serverCpuSeconds(target.db);
+    const cpuBefore = process.cpuUsage();
     const started = Date.now();
     const stop = await start();
     let peakRss = process.memoryUsage().rss;
@@ -153,6 +171,8 @@ async function contender(
       if (rows[0]!.left === 0) break;
       await sleep(100);
     }
+    const serverCpu = (await serverCpuSeconds(target.db)) - serverCpuBefore;
+    const ownCpu = process.cpuUsage(cpuBefore);
     await stop();
     const { rows } = await target.db.query<{ lane: Priority; p50: number; p99: number; last: Date }>(
       `SELECT priority AS lane,
@@ -166,11 +186,34 @@ async function contender(
       label,
       seconds: (last - started) / 1000,
       peakRssMb: peakRss / 2 ** 20,
+      cpuSeconds: serverCpu + (ownCpu.user + ownCpu.system) / 1e6,
+      serverCpuSeconds: serverCpu,
       lanes: new Map(rows.map((r) => [r.lane, { p50: Number(r.p50), p99: Number(r.p99) }])),
     };
   } finally {
     await target.drop();
   }
+}
+
+/**
+ * CPU seconds used so far by the PostgreSQL server processes connected to this database (from
+ * /proc; 0 where that is not readable, e.g. a remote server). Other users of the machine do not
+ * count, so this cost per step holds however busy the machine is.
+ */
+async function serverCpuSeconds(db: Database): Promise<number> {
+  const { rows } = await db.query<{ pid: number }>(
+    `SELECT pid FROM pg_stat_activity WHERE datname = current_database()`,
+  );
+  let ticks = 0;
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+    } catch {
+      // the backend ended, or /proc is not this server's
+    }
+  }
+  return ticks / 100;
 }
 
 interface EngineDatabase {
