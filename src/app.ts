@@ -2,7 +2,9 @@ import { hostname } from 'node:os';
 import type { Config } from './config.ts';
 import { configuredEndpoints, connect, type Connections, type Endpoints } from './connections.ts';
 import { closeDeps, createDeps, type Deps } from './deps.ts';
+import { registerAlertRoutes, startAlertEvaluator } from './alerts/index.ts';
 import { registerOperatorApi } from './api/operator-api.ts';
+import { createDashboard, createOverviewSource, type Dashboard } from './dashboard/index.ts';
 import { buildServer } from './api/server.ts';
 import {
   createInboxWriter,
@@ -117,8 +119,18 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
         ),
       );
     }
-    if (config.roles.has('api')) {
-      url = await startHttp(deps, endpoints, connections, fulfilment, services);
+    // Created once per process: it registers the overview gauges in /metrics.
+    const dashboard = config.roles.has('api')
+      ? createDashboard({ ...deps, adminToken: config.adminToken })
+      : undefined;
+    if (config.roles.has('scheduler')) {
+      const overview = dashboard?.overview ?? createOverviewSource(deps);
+      services.push(
+        startAlertEvaluator({ ...deps, notifyRoutes: config.notify.routes, figures: () => overview.get() }),
+      );
+    }
+    if (dashboard) {
+      url = await startHttp(deps, endpoints, connections, fulfilment, services, dashboard);
       if (sandbox) sandbox.startTraffic(url);
     }
   } catch (error) {
@@ -191,6 +203,7 @@ async function startHttp(
   connections: Connections,
   fulfilment: RunningFulfilment | undefined,
   services: Service[],
+  dashboard: Dashboard,
 ): Promise<string> {
   const { config } = deps;
   const wake = () => fulfilment?.wakeInbox();
@@ -211,6 +224,7 @@ async function startHttp(
         }
       : undefined;
   const server = await buildServer(deps, [
+    (app) => dashboard.register(app),
     (app) =>
       tiktok
         ? registerTiktokIntake(app, {
@@ -248,6 +262,8 @@ async function startHttp(
         (scope) => registerDemandRoutes(scope, deps),
         (scope) => registerSpikeRoutes(scope, deps),
         (scope) => registerPurchaseOrderRoutes(scope, deps),
+        (scope) => registerAlertRoutes(scope, deps),
+        (scope) => dashboard.registerApi(scope),
       ]),
   ]);
   const url = await server.listen({ port: config.http.port, host: config.http.host });

@@ -14,7 +14,16 @@ export interface ServiceProcess {
   readonly exited: Promise<number | null>;
 }
 
-/** Starts `src/main.ts` in a child process with exactly `env` (plus PATH/HOME) and a free port. */
+/** Every child started here: killed when the test process exits, even after a failed test. */
+const children = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+/**
+ * Starts `src/main.ts` in a child process with exactly `env` (plus PATH/HOME) and a free port.
+ * Sandbox demo traffic is off unless `env` asks for it: these tests are about the process.
+ */
 export async function startService(env: Record<string, string>): Promise<ServiceProcess> {
   const port = env.PORT ?? String(await freePort());
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
@@ -23,11 +32,14 @@ export async function startService(env: Record<string, string>): Promise<Service
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
       LOG_LEVEL: 'info',
+      SANDBOX_TRAFFIC_RATE: '0',
       ...env,
       PORT: port,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
   let out = '';
   let err = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -37,7 +49,7 @@ export async function startService(env: Record<string, string>): Promise<Service
 }
 
 /** Polls GET /readyz until it answers 200, or fails with the process's output if it exits or stalls. */
-export async function waitUntilReady(service: ServiceProcess, limitMs = 45_000): Promise<void> {
+export async function waitUntilReady(service: ServiceProcess, limitMs = 90_000): Promise<void> {
   const started = Date.now();
   let ended = false;
   void service.exited.then(() => (ended = true));
