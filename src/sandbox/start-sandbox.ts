@@ -5,6 +5,7 @@ import { restock } from '../inventory/index.ts';
 import { startPollLoop, type PollLoop } from '../shared/poll-loop.ts';
 import { startCarrierSimulator, type CarrierSimulator } from '../simulators/carrier/index.ts';
 import { startTiktokSimulator, type TiktokSimulator, type TrafficRun } from '../simulators/tiktok/index.ts';
+import { emitContentSignals } from './content-signals.ts';
 import { registerDemoShop, SANDBOX_SHOP_ID, SANDBOX_STOCK } from './demo-shop.ts';
 
 export interface Sandbox {
@@ -66,13 +67,30 @@ export async function startSandbox(
       carrier.setWebhookUrl(`${baseUrl}/webhooks/shippo`);
       cycling = (async () => {
         while (!stopping.signal.aborted && options.ratePerSecond > 0) {
+          const spike = {
+            productId: 'auto',
+            startMs: options.cycleMs * 0.3,
+            durationMs: options.cycleMs * 0.2,
+          };
           traffic = tiktok.startTraffic({
             shopId: shop.credentials.shopId,
             ratePerSecond: options.ratePerSecond,
             durationMs: options.cycleMs,
-            spike: { productId: 'auto', startMs: options.cycleMs * 0.3, durationMs: options.cycleMs * 0.2 },
+            spike,
           });
-          await traffic.done;
+          const signals = traffic.spikeProductId
+            ? emitContentSignals({
+                baseUrl,
+                token: deps.config.adminToken,
+                shopId: shop.credentials.shopId,
+                productId: traffic.spikeProductId,
+                surgeInMs: spike.startMs,
+                surgeMs: spike.durationMs,
+                log: deps.log,
+                signal: stopping.signal,
+              })
+            : Promise.resolve();
+          await Promise.all([traffic.done, signals]);
         }
       })();
       supplier = startPollLoop({

@@ -50,7 +50,7 @@ describe.skipIf(!haveChromium)('the sandbox in a real browser', () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('signs in with the token from the log, shows demo orders live, and a viral spike within the minute', async (ctx) => {
+  it('signs in with the token from the log, shows demo orders live, a viral spike within the minute and its content signals', async (ctx) => {
     if (!dashboardServed) ctx.skip();
     const token = /Operator login: use token (\S+)/.exec(service.stdout())?.[1];
     expect(token).toBeDefined();
@@ -65,5 +65,12 @@ describe.skipIf(!haveChromium)('the sandbox in a real browser', () => {
     await page.screenshot({ path: `${SCREENSHOTS}sandbox-overview.png`, fullPage: true });
     await page.click('#activity a[href^="#/orders/"]');
     await page.waitForSelector('#timeline li[data-kind="received"]');
+
+    // The simulated creator's video reached CreatorFlow as content signals, through its API.
+    const signals = await fetch(`${service.baseUrl}/api/signals?shop_id=7494049642642441621`, {
+      headers: { authorization: `Bearer ${token!}` },
+    });
+    const kinds = ((await signals.json()) as { signals: { kind: string }[] }).signals.map((s) => s.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['creator', 'hashtag', 'views']));
   }, 240_000);
 });
