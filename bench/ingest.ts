@@ -4,10 +4,16 @@
  * and on PGlite, beside the same route whose inbox answers without storing, in the same run.
  * Every request carries a new notification id, so every one is a real insert. The load comes from
  * a second process (bench/webhook-load.ts), so it does not share the server's event loop.
+ *
+ * Besides the rates it reports CPU per webhook of the server process, of PostgreSQL's processes
+ * for this database and of the load generator: on two cores shared with other work, rates move
+ * with the machine's load, CPU per webhook hardly does. `BENCH_INGEST=baseline,postgres` runs a
+ * subset; `BENCH_SECONDS` sets the length of each run.
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { promisify } from 'node:util';
-import type autocannon from 'autocannon';
 import { buildServer } from '../src/api/server.ts';
 import type { Database } from '../src/db/index.ts';
 import { createWebhookCounter } from '../src/ingest/ingest-metrics.ts';
@@ -18,53 +24,98 @@ import { createLogger } from '../src/shared/log.ts';
 import { createMetrics } from '../src/shared/metrics.ts';
 import { benchPglite, benchPostgres } from './databases.ts';
 import { printTable } from './storage.ts';
+import type { LoadResult } from './webhook-load.ts';
 
 const APP_KEY = 'bench-key';
 const APP_SECRET = 'bench-secret';
 const CONNECTIONS = 50;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const ONLY = process.env.BENCH_INGEST?.split(',');
+const POOL_SIZE = Number(process.env.BENCH_INGEST_POOL ?? 8);
+/** Overrides of the inbox writer's defaults, to compare settings. */
+const WRITER = {
+  ...(process.env.BENCH_INGEST_IN_FLIGHT ? { maxInFlight: Number(process.env.BENCH_INGEST_IN_FLIGHT) } : {}),
+  ...(process.env.BENCH_INGEST_MIN_CONCURRENT
+    ? { minConcurrentBatch: Number(process.env.BENCH_INGEST_MIN_CONCURRENT) }
+    : {}),
+};
 
 interface Row {
   label: string;
-  result: autocannon.Result;
+  result: LoadResult;
+  serverCpu: number;
+  databaseCpu: number;
 }
 
 export async function ingestBenchmark(): Promise<void> {
   const rows: Row[] = [];
+  const wanted = (name: string) => !ONLY || ONLY.includes(name);
+  process.stdout.write(
+    `load average before: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}\n`,
+  );
   // The baseline: identical route and checks, but the inbox acknowledges without writing.
-  const noStore: InboxWriter = { store: () => Promise.resolve({ stored: true, id: null }) };
-  rows.push({ label: 'no storage (baseline)', result: await load(noStore, undefined) });
-  for (const open of [() => benchPostgres(20), benchPglite]) {
+  if (wanted('baseline')) {
+    const noStore: InboxWriter = { store: () => Promise.resolve({ stored: true, id: null }) };
+    rows.push({ label: 'no storage (baseline)', ...(await load(noStore, undefined)) });
+  }
+  const targets = [
+    ['postgres', () => benchPostgres(POOL_SIZE)],
+    ['pglite', benchPglite],
+  ] as const;
+  for (const [name, open] of targets) {
+    if (!wanted(name)) continue;
     const target = await open();
     if (!target) continue;
     try {
-      rows.push({
-        label: `${target.label}, durable`,
-        result: await load(
-          createInboxWriter(target.db, { maxInFlight: target.db.kind === 'postgres' ? 4 : 1 }),
-          target.db,
-        ),
-      });
+      const batches: number[] = [];
+      const inbox = createInboxWriter(target.db, { ...WRITER, onBatch: (n) => batches.push(n) });
+      const measured = await load(inbox, target.db);
+      const mean = batches.reduce((a, b) => a + b, 0) / Math.max(1, batches.length);
+      rows.push({ label: `${target.label}, durable (mean batch ${mean.toFixed(0)})`, ...measured });
     } finally {
       await target.drop();
     }
   }
-  const baseline = rows[0]!.result.requests.average;
+  process.stdout.write(
+    `load average after: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}\n`,
+  );
+  const rate = (r: LoadResult) => r.ok2xx / r.seconds;
+  const baseline = rows[0] ? rate(rows[0].result) : 0;
+  const perWebhook = (cpu: number, r: LoadResult) => ((cpu * 1e6) / Math.max(1, r.ok2xx)).toFixed(0);
   printTable(
-    ['server', 'webhooks/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'vs baseline'],
-    rows.map(({ label, result }) => [
+    [
+      'server',
+      'webhooks/s',
+      'p50 ms',
+      'p99 ms',
+      'errors',
+      'non-2xx',
+      'vs first row',
+      'CPU µs/webhook: server + database + load',
+      '2-core ceiling/s',
+    ],
+    rows.map(({ label, result, serverCpu, databaseCpu }) => [
       label,
-      Math.round(result.requests.average).toLocaleString('en-US'),
-      String(result.latency.p50),
-      String(result.latency.p99),
-      String(result.errors + result.timeouts),
+      Math.round(rate(result)).toLocaleString('en-US'),
+      String(result.p50),
+      String(result.p99),
+      String(result.errors),
       String(result.non2xx),
-      `${((result.requests.average / baseline) * 100).toFixed(0)}%`,
+      `${((rate(result) / baseline) * 100).toFixed(0)}%`,
+      `${perWebhook(serverCpu, result)} + ${perWebhook(databaseCpu, result)} + ${perWebhook(result.cpuSeconds, result)}`,
+      Math.round((2 * result.ok2xx) / (serverCpu + databaseCpu + result.cpuSeconds)).toLocaleString('en-US'),
     ]),
   );
 }
 
-async function load(inbox: InboxWriter, db: Database | undefined): Promise<autocannon.Result> {
+async function load(
+  inbox: InboxWriter,
+  db: Database | undefined,
+): Promise<{ result: LoadResult; serverCpu: number; databaseCpu: number }> {
   const metrics = createMetrics();
   const app = await buildServer(
     {
@@ -86,7 +137,7 @@ async function load(inbox: InboxWriter, db: Database | undefined): Promise<autoc
   );
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   try {
-    const { stdout } = await promisify(execFile)(
+    const child = promisify(execFile)(
       process.execPath,
       [
         '--import',
@@ -100,16 +151,50 @@ async function load(inbox: InboxWriter, db: Database | undefined): Promise<autoc
       ],
       { maxBuffer: 64 * 1024 * 1024 },
     );
-    const result = JSON.parse(stdout) as autocannon.Result;
+    // Count CPU from the first request on: the generator prepares its requests before that.
+    const firstRequest = await new Promise<boolean>((resolve) => {
+      app.server.once('request', () => resolve(true));
+      void child.then(
+        () => resolve(false),
+        () => resolve(false),
+      );
+    });
+    const cpuBefore = process.cpuUsage();
+    const databaseBefore = firstRequest && db ? await databaseCpuSeconds(db) : 0;
+    const { stdout } = await child;
+    const databaseCpu = db ? (await databaseCpuSeconds(db)) - databaseBefore : 0;
+    const cpu = process.cpuUsage(cpuBefore);
+    const result = JSON.parse(stdout) as LoadResult;
     if (db) {
       const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM webhook_inbox');
-      const acknowledged = result['2xx'];
-      if ((rows[0]?.n ?? 0) < acknowledged) {
-        throw new Error(`only ${rows[0]?.n} of ${acknowledged} acknowledged webhooks are stored`);
+      if ((rows[0]?.n ?? 0) < result.ok2xx) {
+        throw new Error(`only ${rows[0]?.n} of ${result.ok2xx} acknowledged webhooks are stored`);
       }
     }
-    return result;
+    return { result, serverCpu: (cpu.user + cpu.system) / 1e6, databaseCpu };
   } finally {
     await app.close();
   }
+}
+
+/**
+ * CPU seconds used so far by the PostgreSQL processes serving this database (from /proc; 0 for
+ * PGlite, which runs inside the server process, or a server on another machine). The background
+ * WAL writer and checkpointer are not counted.
+ */
+async function databaseCpuSeconds(db: Database): Promise<number> {
+  if (db.kind !== 'postgres') return 0;
+  const { rows } = await db.query<{ pid: number }>(
+    `SELECT pid FROM pg_stat_activity WHERE datname = current_database()`,
+  );
+  let ticks = 0;
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+    } catch {
+      // the backend ended, or /proc is not this server's
+    }
+  }
+  return ticks / 100;
 }
