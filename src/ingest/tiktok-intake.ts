@@ -29,8 +29,8 @@ export async function registerTiktokIntake(
         nowSeconds: Math.floor(deps.clock.now() / 1000),
         maxAgeSeconds: MAX_WEBHOOK_AGE_SECONDS,
       }),
-    // PGlite has one connection, so concurrent batches would only queue; PostgreSQL has a pool.
-    inbox: createInboxWriter(deps.db, { maxInFlight: deps.db.kind === 'postgres' ? 4 : 1 }),
+    // Batches in flight follow the database: one on PGlite (one connection), more on PostgreSQL.
+    inbox: createInboxWriter(deps.db),
     received: createWebhookCounter(deps.metrics.registry),
     ...(deps.onStored ? { onStored: deps.onStored } : {}),
   });
