@@ -28,14 +28,15 @@ interface Pending {
 
 /**
  * Group commit for the webhook inbox: requests arriving while a batch is being written wait for the
- * next batch, which takes all of them in one INSERT. An idle writer flushes at once, so a lone
- * webhook is not delayed; under load batches grow by themselves, up to `maxBatch`.
+ * next batch, which takes all of them in one INSERT. An idle writer flushes at the end of the
+ * current event-loop turn, so a lone webhook is not delayed; under load batches grow by themselves,
+ * up to `maxBatch`.
  *
- * A second (up to `maxInFlight`) batch is started beside a running one only once `minConcurrentBatch`
- * entries (by default 64, or `maxBatch` if smaller) are waiting. Each statement and commit has a fixed cost (measured on PostgreSQL: about
- * 0.5 ms of CPU in the database and as much in this process), which a batch of 5 pays per 5 rows and
- * a batch of 100 per 100 rows: starting batches eagerly under load made them small and spent the
- * shared cores on commits. On PostgreSQL concurrent batches use their own pooled connections; a
+ * A second (up to `maxInFlight`) batch starts beside a running one only once `minConcurrentBatch`
+ * entries (64, or `maxBatch` if smaller) are waiting. Each statement and commit has a fixed cost
+ * (measured on PostgreSQL: about 0.5 ms of CPU in the database and as much in this process), which a
+ * batch of 5 pays per 5 rows and a batch of 100 per 100 rows: starting batches eagerly under load
+ * made them small (8 on average at 50 connections) and spent the shared cores on commits. On PostgreSQL concurrent batches use their own pooled connections; a
  * notification id in two concurrent batches is still stored once, the second waits and skips it.
  * PGlite has one connection, so its default is one batch at a time.
  *
@@ -82,11 +83,29 @@ export function createInboxWriter(
     inFlight -= 1;
   }
 
+  /** Starts a batch if none is running, or another one if enough entries wait (see above). */
+  const wanted = () =>
+    queue.length > 0 && (inFlight === 0 || (inFlight < maxInFlight && queue.length >= minConcurrentBatch));
+
+  // The flush waits for the end of the current event-loop turn (setImmediate, no timer), so the
+  // webhooks whose bytes arrived in the same turn share one batch. Without it a writer that is idle
+  // at that moment flushed the first webhook alone; on PGlite, whose statements run on this thread
+  // and finish before the next request is read, every batch was a single webhook.
+  let scheduled = false;
+  const startSoon = () => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      if (wanted()) void flush();
+    });
+  };
+
   return {
     store(entry) {
       return new Promise<InboxResult>((resolve, reject) => {
         queue.push({ entry, resolve, reject });
-        if (inFlight === 0 || (inFlight < maxInFlight && queue.length >= minConcurrentBatch)) void flush();
+        if (wanted()) startSoon();
       });
     },
   };
