@@ -1,21 +1,23 @@
 /**
  * Signed TikTok webhooks acknowledged per second, and latency, at 50 connections: the real
  * POST /webhooks/tiktok (verify, validate, durable group-committed INSERT, then 2xx) on PostgreSQL
- * and on PGlite, beside the same route whose inbox answers without storing, in the same run.
+ * and on PGlite, beside the same route whose inbox answers without storing, in the same run: once
+ * answering each webhook at once, once through the group-commit writer over a database that
+ * stores nothing (answers leave in batches, as they do with a real database).
  * Every request carries a new notification id, so every one is a real insert. The load comes from
  * a second process (bench/webhook-load.ts), so it does not share the server's event loop.
  *
  * Besides the rates it reports CPU per webhook of the server process, of PostgreSQL's processes
  * for this database and of the load generator: on two cores shared with other work, rates move
- * with the machine's load, CPU per webhook hardly does. `BENCH_INGEST=baseline,postgres` runs a
- * subset; `BENCH_SECONDS` sets the length of each run.
+ * with the machine's load, CPU per webhook hardly does. `BENCH_INGEST=baseline,batched,postgres,pglite`
+ * runs a subset; `BENCH_SECONDS` sets the length of each run.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { promisify } from 'node:util';
 import { buildServer } from '../src/api/server.ts';
-import type { Database } from '../src/db/index.ts';
+import type { Database, Queryable } from '../src/db/index.ts';
 import { createWebhookCounter } from '../src/ingest/ingest-metrics.ts';
 import { createInboxWriter, type InboxWriter } from '../src/ingest/inbox-writer.ts';
 import { registerTiktokWebhookRoute } from '../src/ingest/tiktok-webhook-route.ts';
@@ -59,6 +61,14 @@ export async function ingestBenchmark(): Promise<void> {
   if (wanted('baseline')) {
     const noStore: InboxWriter = { store: () => Promise.resolve({ stored: true, id: null }) };
     rows.push({ label: 'no storage (baseline)', ...(await load(noStore, undefined)) });
+  }
+  // The same, but through the group-commit writer over a database that stores nothing: what the
+  // batching of answers alone does to the server's cost, without a database's work.
+  if (wanted('batched')) {
+    rows.push({
+      label: 'no storage, answers batched',
+      ...(await load(createInboxWriter(forgetfulDatabase, WRITER), undefined)),
+    });
   }
   const targets = [
     ['postgres', () => benchPostgres(POOL_SIZE)],
@@ -111,6 +121,20 @@ export async function ingestBenchmark(): Promise<void> {
     ]),
   );
 }
+
+/**
+ * Answers the inbox writer's INSERT as if every entry were new, storing nothing. Relies on the
+ * statement's parameters: $1 sources, $2 notification ids (src/ingest/inbox-writer.ts).
+ */
+const forgetfulDatabase: Queryable = {
+  query<R>(_text: string, params: readonly unknown[] = []) {
+    const sources = params[0] as string[];
+    const ids = params[1] as string[];
+    const rows = ids.map((id, i) => ({ id: i + 1, source: sources[i], notification_id: id }));
+    return Promise.resolve({ rows: rows as R[], rowCount: rows.length });
+  },
+  exec: () => Promise.resolve(),
+};
 
 async function load(
   inbox: InboxWriter,
