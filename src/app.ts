@@ -179,6 +179,7 @@ async function startWorkers(
       routes: deps.config.notify.routes,
       tiktok: connections.tiktok,
       carrier: connections.carrier,
+      fallbackCarrier: connections.fallbackCarrier,
       classify: rulesClassifier(deps),
       customerEmail: deps.config.notify.smtpUrl !== undefined,
       // Each new order counts towards its products' arrival rates: a spike is caught as it is stored.

@@ -46,6 +46,8 @@ export interface Config {
     readonly apiBaseUrl: string;
     readonly webhookSecret: string | undefined;
   };
+  /** A second label API: orders fail over to it while Shippo's circuit is open. */
+  readonly easypost: { readonly apiKey: string | undefined; readonly apiBaseUrl: string };
   readonly notify: {
     /** `smtp://user:pass@host:587` or `smtps://...`; undefined: e-mail notifications fail visibly. */
     readonly smtpUrl: string | undefined;
@@ -116,6 +118,8 @@ const envSchema = z.object({
   SHIPPO_API_TOKEN: optionalText,
   SHIPPO_API_BASE_URL: httpUrl('the Shippo API').optional(),
   SHIPPO_WEBHOOK_SECRET: optionalText,
+  EASYPOST_API_KEY: optionalText,
+  EASYPOST_API_BASE_URL: httpUrl('the EasyPost API').optional(),
   SMTP_URL: z
     .string()
     .trim()
@@ -230,6 +234,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       apiToken: e.SHIPPO_API_TOKEN,
       apiBaseUrl: e.SHIPPO_API_BASE_URL ?? 'https://api.goshippo.com',
       webhookSecret: e.SHIPPO_WEBHOOK_SECRET,
+    },
+    easypost: {
+      apiKey: e.EASYPOST_API_KEY,
+      apiBaseUrl: e.EASYPOST_API_BASE_URL ?? 'https://api.easypost.com/v2',
     },
     notify: { smtpUrl: e.SMTP_URL, from: e.NOTIFY_FROM ?? 'CreatorFlow <creatorflow@localhost>', routes },
     logLevel: e.LOG_LEVEL ?? 'info',

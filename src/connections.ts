@@ -1,8 +1,10 @@
 import type { Deps } from './deps.ts';
 import {
   createIntegrationPolicy,
+  createEasyPostAdapter,
   createShippoAdapter,
   registerBreakerMetrics,
+  type CarrierPort,
   type IntegrationPolicy,
 } from './integrations/carriers/index.ts';
 import {
@@ -19,6 +21,7 @@ import { refreshingTiktokAccess, type CarrierAccess, type TiktokAccess } from '.
 export interface Endpoints {
   readonly tiktok: { appKey: string; appSecret: string; apiBaseUrl: string; authBaseUrl: string } | undefined;
   readonly shippo: { token: string; baseUrl: string; webhookSecret: string | undefined } | undefined;
+  readonly easypost?: { apiKey: string; baseUrl: string } | undefined;
 }
 
 /** The clients of the outside world, built once per process. */
@@ -27,6 +30,8 @@ export interface Connections {
   readonly tiktok: TiktokAccess | undefined;
   readonly tokens: TokenRefresher | undefined;
   readonly carrier: CarrierAccess | undefined;
+  /** The second label API, used while the first one's circuit is open. */
+  readonly fallbackCarrier: CarrierAccess | undefined;
   readonly policies: readonly IntegrationPolicy[];
 }
 
@@ -45,6 +50,9 @@ export function configuredEndpoints(deps: Deps): Endpoints {
         : undefined,
     shippo: shippo.apiToken
       ? { token: shippo.apiToken, baseUrl: shippo.apiBaseUrl, webhookSecret: shippo.webhookSecret }
+      : undefined,
+    easypost: deps.config.easypost.apiKey
+      ? { apiKey: deps.config.easypost.apiKey, baseUrl: deps.config.easypost.apiBaseUrl }
       : undefined,
   };
 }
@@ -89,19 +97,26 @@ export function connect(deps: Deps, endpoints: Endpoints, shutdown?: AbortSignal
       batcher: createOrderDetailBatcher(tiktokApi),
     });
   }
-  let carrier: CarrierAccess | undefined;
   const policies: IntegrationPolicy[] = [];
-  if (endpoints.shippo) {
-    const policy = createIntegrationPolicy('shippo');
+  const withPolicy = (port: CarrierPort): CarrierAccess => {
+    const policy = createIntegrationPolicy(port.name);
     policy.onBreakerStateChange((state) =>
-      deps.log.warn({ integration: 'shippo', state }, 'carrier breaker changed'),
+      deps.log.warn({ integration: port.name, state }, 'carrier breaker changed'),
     );
-    carrier = {
-      port: createShippoAdapter({ token: endpoints.shippo.token, baseUrl: endpoints.shippo.baseUrl }),
-      policy,
-    };
     policies.push(policy);
-  }
+    return { port, policy };
+  };
+  const shippo = endpoints.shippo
+    ? withPolicy(createShippoAdapter({ token: endpoints.shippo.token, baseUrl: endpoints.shippo.baseUrl }))
+    : undefined;
+  const easypost = endpoints.easypost
+    ? withPolicy(
+        createEasyPostAdapter({ apiKey: endpoints.easypost.apiKey, baseUrl: endpoints.easypost.baseUrl }),
+      )
+    : undefined;
+  // Shippo first when both are set; EasyPost alone is a primary of its own.
+  const carrier = shippo ?? easypost;
+  const fallbackCarrier = shippo ? easypost : undefined;
   registerBreakerMetrics(deps.metrics.registry, () => policies);
-  return { tiktokApi, tiktok, tokens, carrier, policies };
+  return { tiktokApi, tiktok, tokens, carrier, fallbackCarrier, policies };
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { setStock } from '../../src/inventory/index.ts';
 import {
+  createEasyPostAdapter,
   createIntegrationPolicy,
   createShippoAdapter,
   type IntegrationPolicyOptions,
@@ -56,6 +57,8 @@ export interface FulfilmentHarness {
   readonly url: string;
   readonly tiktok: TiktokSimulator;
   readonly carrier: CarrierSimulator;
+  /** The fallback label API's simulator (EasyPost), when asked for. */
+  readonly fallback: CarrierSimulator | undefined;
   readonly shop: CreatedSimShop;
   readonly api: TiktokShopApi;
   readonly deps: EventHandlerDeps;
@@ -83,6 +86,8 @@ export async function startFulfilmentHarness(
     rules?: boolean;
     /** E-mail buyers about delays and cancellations (and let the operator API do so too). */
     customerEmail?: boolean;
+    /** A second carrier simulator behind the EasyPost adapter, as the fallback label API. */
+    fallback?: boolean;
   } = {},
 ): Promise<FulfilmentHarness> {
   const test = await createTestDatabase();
@@ -105,6 +110,7 @@ export async function startFulfilmentHarness(
     tickMs: 50,
     ...(options.carrierKnobs ? { knobs: options.carrierKnobs } : {}),
   });
+  const fallback = options.fallback ? await startCarrierSimulator({ tickMs: 50 }) : undefined;
   const shop = tiktok.createShop({ name: 'Glow Studio' });
   await upsertShop(test.db, {
     shop_id: shop.credentials.shopId,
@@ -152,6 +158,16 @@ export async function startFulfilmentHarness(
         ...options.policy,
       }),
     },
+    fallbackCarrier: fallback
+      ? {
+          port: createEasyPostAdapter({ apiKey: fallback.easyPostApiKey, baseUrl: fallback.easyPostBaseUrl }),
+          policy: createIntegrationPolicy('easypost', {
+            initialDelayMs: 10,
+            maxDelayMs: 50,
+            halfOpenAfterMs: 300,
+          }),
+        }
+      : undefined,
     classify:
       options.classify ?? (options.rules ? rulesClassifier({ db: test.db, clock: systemClock }) : undefined),
     customerEmail: options.customerEmail,
@@ -178,6 +194,7 @@ export async function startFulfilmentHarness(
     url,
     tiktok,
     carrier,
+    fallback,
     shop,
     api,
     deps,
@@ -207,6 +224,7 @@ export async function startFulfilmentHarness(
       for (const fulfilment of running) await fulfilment.stop();
       await tiktok.stop();
       await carrier.close();
+      await fallback?.close();
       await server.close();
       await test.drop();
     },

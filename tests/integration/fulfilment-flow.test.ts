@@ -235,4 +235,29 @@ describe('an order through both simulators', () => {
     const refused = (await timeline(h, order.id)).filter((e) => e.kind === 'transition_refused');
     expect(refused).toEqual([]);
   });
+
+  it('fails over to the second label API while the first is down, buying each label once, through one API', async () => {
+    h = await startFulfilmentHarness({ fallback: true, carrierKnobs: { outage: true } });
+    await h.start();
+    const orders = Array.from({ length: 3 }, () =>
+      h!.tiktok.createOrder(h!.shop.credentials.shopId, { shippingType: 'SELLER' }),
+    );
+    for (const order of orders) await reached(h, order.id, ['label_generated', 'shipped', 'delivered']);
+
+    const { rows } = await h.test.db.query<{ order_id: string; idempotency_key: string; aggregator: string }>(
+      `SELECT order_id, idempotency_key, aggregator FROM labels ORDER BY order_id`,
+    );
+    expect(rows).toHaveLength(3);
+    for (const label of rows) {
+      expect(label.aggregator).toBe('easypost');
+      expect(h.fallback!.purchasesFor(label.idempotency_key)).toHaveLength(1);
+      expect(h.carrier.purchasesFor(label.idempotency_key)).toHaveLength(0);
+    }
+    const events = await timeline(h, orders[0]!.id);
+    const bought = events.find((e) => e.to_state === 'label_generated')!;
+    expect(bought.detail).toMatchObject({
+      label_api: 'easypost',
+      failover: expect.stringMatching(/shippo is unavailable/),
+    });
+  });
 });

@@ -36,6 +36,8 @@ CREATE TABLE labels (
   shop_id         text NOT NULL,
   order_id        text NOT NULL,
   idempotency_key text NOT NULL,
+  -- The label API it was bought through (shippo, easypost): voids and tracking go back there.
+  aggregator      text NOT NULL DEFAULT 'shippo',
   provider        text NOT NULL,
   service         text NOT NULL,
   rate_id         text,

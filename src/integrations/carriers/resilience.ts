@@ -51,6 +51,11 @@ export interface IntegrationPolicy {
   readonly name: string;
   execute<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T>;
   breakerState(): BreakerState;
+  /**
+   * Whether a call would be let through now: closed or half-open, or open long enough that the
+   * next call is the breaker's trial (cockatiel moves to half-open only when a call is made).
+   */
+  isAvailable(): boolean;
   /** Subscribes to breaker changes (for metrics and logs); returns the unsubscribe function. */
   onBreakerStateChange(listener: (state: BreakerState) => void): () => void;
   /** Subscribes to retries; returns the unsubscribe function. */
@@ -105,12 +110,19 @@ export function createIntegrationPolicy(
     ),
   });
   const limiter = bulkhead(options.concurrency, options.queue);
+  let openedAt = 0;
+  breaker.onBreak(() => (openedAt = Date.now()));
   const policy: IPolicy = wrap(limiter, retryPolicy, breaker, timeoutPolicy);
 
   return {
     name,
     execute: (fn) => policy.execute(({ signal }) => fn(signal)),
     breakerState: () => toBreakerState(breaker.state),
+    isAvailable() {
+      const state = toBreakerState(breaker.state);
+      if (state === 'closed' || state === 'half-open') return true;
+      return state === 'open' && Date.now() - openedAt >= options.halfOpenAfterMs;
+    },
     onBreakerStateChange(listener) {
       const subscription = breaker.onStateChange((state) => listener(toBreakerState(state)));
       return () => subscription.dispose();

@@ -2,6 +2,7 @@ import type { Queryable } from '../../db/index.ts';
 import { notify } from '../../notify/index.ts';
 import { appendOrderEvent } from '../../orders/index.ts';
 import { describeError } from '../../shared/errors.ts';
+import { labelApiNamed } from './carrier-choice.ts';
 import type { FulfilmentDeps } from './fulfilment-deps.ts';
 
 interface DueCompensation {
@@ -117,14 +118,16 @@ async function setLabelStatus(
 }
 
 async function voidLabel(deps: FulfilmentDeps, row: DueCompensation): Promise<Record<string, unknown>> {
-  const { rows } = await deps.db.query<{ transaction_id: string }>(
-    `SELECT transaction_id FROM labels WHERE shop_id = $1 AND idempotency_key = $2`,
+  const { rows } = await deps.db.query<{ transaction_id: string; aggregator: string }>(
+    `SELECT transaction_id, aggregator FROM labels WHERE shop_id = $1 AND idempotency_key = $2`,
     [row.shop_id, row.subject],
   );
   const label = rows[0];
   if (!label) return { note: 'no label was stored under this key' };
-  if (!deps.carrier) throw new Error('no carrier API is configured to void the label with');
-  const { port, policy } = deps.carrier;
+  const carrier = labelApiNamed(deps, label.aggregator);
+  if (!carrier)
+    throw new Error(`the label was bought through ${label.aggregator}, which is not configured now`);
+  const { port, policy } = carrier;
   const refund = await policy.execute(() => port.voidLabel(label.transaction_id));
   if (refund.status === 'rejected') {
     throw new NeedsPerson(

@@ -42,6 +42,8 @@ export interface FulfilmentDeps {
   readonly tiktok: TiktokAccess;
   /** Undefined when no carrier API is configured: seller-shipped orders wait, visibly. */
   readonly carrier: CarrierAccess | undefined;
+  /** A second label API, used while the first one's circuit is open. */
+  readonly fallbackCarrier?: CarrierAccess | undefined;
   /** Buyers get an e-mail when the seller's side cancels or delays their order (needs SMTP). */
   readonly customerEmail?: boolean | undefined;
   /** Undefined: every order stays standard, no holds. */

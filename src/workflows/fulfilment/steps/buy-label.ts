@@ -16,6 +16,7 @@ import { moveOrder } from '../order-transitions.ts';
 import { loadLines, type OrderRow } from '../order-row.ts';
 import { beginIntent, finishIntent } from '../step-intents.ts';
 import { matchProvider, shippingProviders } from '../shipping-providers.ts';
+import { chooseCarrier, labelApis } from '../carrier-choice.ts';
 import { shipWithTiktok } from './ship-with-tiktok.ts';
 
 /**
@@ -29,16 +30,21 @@ export async function buyLabel(deps: FulfilmentDeps, order: OrderRow): Promise<S
   if (order.shipping_type === 'TIKTOK') return shipWithTiktok(deps, order);
   const now = new Date(deps.clock.now());
   const key = { shopId: order.shop_id, orderId: order.order_id };
-  if (!deps.carrier) return waitVisibly(deps, order, 'no carrier API is configured: set SHIPPO_API_TOKEN');
+  const apis = labelApis(deps);
+  if (apis.length === 0)
+    return waitVisibly(deps, order, 'no carrier API is configured: set SHIPPO_API_TOKEN');
   if (!order.ship_from) return waitVisibly(deps, order, `shop ${order.shop_id} has no ship_from address`);
   if (!order.recipient) throw new Error('the order has no recipient address');
+  const generation = await labelGeneration(deps.db, key);
+  const step = `buy_label#${generation}`;
+  const idempotencyKey = `label:${order.shop_id}:${order.order_id}:${generation}`;
+  const intent = await beginIntent(deps.db, { ...key, step, key: idempotencyKey, now });
+  const attempted = Array.isArray(intent.result?.attempted) ? (intent.result.attempted as string[]) : [];
+  const choice = chooseCarrier(apis, attempted);
+  if (!choice.ok) return waitVisibly(deps, order, choice.reason);
+  const carrier = choice.carrier;
   try {
-    const generation = await labelGeneration(deps.db, key);
-    const step = `buy_label#${generation}`;
-    const idempotencyKey = `label:${order.shop_id}:${order.order_id}:${generation}`;
-    const intent = await beginIntent(deps.db, { ...key, step, key: idempotencyKey, now });
-
-    const to = await checkedAddress(deps, deps.carrier, order, order.recipient);
+    const to = await checkedAddress(deps, carrier, order, order.recipient);
     if (!to) return { next: 'done' };
     const lines = await loadLines(deps.db, key);
     const plan = buildParcel(
@@ -49,8 +55,9 @@ export async function buyLabel(deps: FulfilmentDeps, order: OrderRow): Promise<S
       })),
       deps.tuning.box,
     );
-    const { port, policy } = deps.carrier;
-    const shipment = { from: order.ship_from, to, parcel: plan.parcel, metadata: order.order_id };
+    const { port, policy } = carrier;
+    // EasyPost keeps our key on the shipment (its reference): the label key must travel there too.
+    const shipment = { from: order.ship_from, to, parcel: plan.parcel, metadata: idempotencyKey };
     const quote = await policy.execute(() => port.getRates(shipment));
     const accepted = await acceptedByTiktok(deps, order, quote.rates);
     const decision = order.rules_decision ?? {};
@@ -69,16 +76,23 @@ export async function buyLabel(deps: FulfilmentDeps, order: OrderRow): Promise<S
       const messages = quote.messages.map((m) => `${m.source}: ${m.text}`).join('; ');
       throw new Error(`no usable rate: ${selection.reason}${messages ? ` (${messages})` : ''}`);
     }
+    // Before the first call that may buy, the API it goes to is committed: a retry goes there too.
+    if (!attempted.includes(port.name)) await recordAttempt(deps.db, key, step, [...attempted, port.name]);
     const bought = await buyResiliently(
-      deps.carrier.port,
-      deps.carrier.policy,
+      port,
+      policy,
       { rateId: selection.chosen.rateId, shipmentId: selection.chosen.shipmentId, metadata: idempotencyKey },
       intent.attempts > 1,
     );
-    const label = await settled(deps.carrier, bought);
+    const label = await settled(carrier, bought);
     await deps.db.transaction(async (tx) => {
-      await recordLabel(tx, order, idempotencyKey, selection.chosen, label);
-      await finishIntent(tx, { ...key, step, result: { transaction_id: label.transactionId }, now });
+      await recordLabel(tx, order, idempotencyKey, port.name, selection.chosen, label);
+      await finishIntent(tx, {
+        ...key,
+        step,
+        result: { transaction_id: label.transactionId, aggregator: port.name, attempted: [port.name] },
+        now,
+      });
       await moveOrder(tx, deps, {
         ...key,
         event: 'buy_label',
@@ -89,6 +103,10 @@ export async function buyLabel(deps: FulfilmentDeps, order: OrderRow): Promise<S
           estimated_days: selection.chosen.estimatedDays ?? null,
           tracking_number: label.trackingNumber ?? null,
           why: selection.reason,
+          label_api: port.name,
+          ...(choice.failover
+            ? { failover: `${apis[0]!.port.name} is unavailable; bought through ${port.name}` }
+            : {}),
           ...(accepted.note ? { tiktok_providers: accepted.note } : {}),
           rates_considered: quote.rates.length,
           ...(bought.reused ? { reused_earlier_purchase: true } : {}),
@@ -103,7 +121,7 @@ export async function buyLabel(deps: FulfilmentDeps, order: OrderRow): Promise<S
     return waitVisibly(
       deps,
       order,
-      `the ${deps.carrier.port.name} circuit is open: carrier calls pause until it recovers`,
+      `the ${carrier.port.name} circuit is open: carrier calls pause until it recovers`,
     );
   }
 }
@@ -202,17 +220,32 @@ async function settled(carrier: CarrierAccess, label: LabelTransaction): Promise
   return current;
 }
 
+/** Commits which label API a purchase attempt for this label goes to. */
+async function recordAttempt(
+  db: Queryable,
+  key: { shopId: string; orderId: string },
+  step: string,
+  attempted: readonly string[],
+): Promise<void> {
+  await db.query(
+    `UPDATE step_intents SET result = jsonb_build_object('attempted', $4::jsonb)
+      WHERE shop_id = $1 AND order_id = $2 AND step = $3`,
+    [key.shopId, key.orderId, step, JSON.stringify(attempted)],
+  );
+}
+
 async function recordLabel(
   tx: Queryable,
   order: OrderRow,
   idempotencyKey: string,
+  aggregator: string,
   rate: Rate,
   label: LabelTransaction,
 ): Promise<void> {
   await tx.query(
     `INSERT INTO labels (shop_id, order_id, idempotency_key, provider, service, rate_id, transaction_id,
-            tracking_number, tracking_url, label_url, amount_cents, currency)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+            tracking_number, tracking_url, label_url, amount_cents, currency, aggregator)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
      ON CONFLICT (shop_id, idempotency_key) DO NOTHING`,
     [
       order.shop_id,
@@ -227,6 +260,7 @@ async function recordLabel(
       label.labelUrl ?? null,
       rate.amountCents,
       rate.currency,
+      aggregator,
     ],
   );
   await tx.query(

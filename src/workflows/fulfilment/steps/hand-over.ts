@@ -13,6 +13,7 @@ import { moveOrder } from '../order-transitions.ts';
 import type { OrderRow } from '../order-row.ts';
 import { beginIntent, finishIntent } from '../step-intents.ts';
 import { LEFT_THE_SELLER } from '../tiktok-order-mapping.ts';
+import { labelApiNamed } from '../carrier-choice.ts';
 import { matchProvider, shippingProviders } from '../shipping-providers.ts';
 import { waitVisibly } from './buy-label.ts';
 
@@ -26,11 +27,13 @@ export async function followParcel(deps: FulfilmentDeps, order: OrderRow): Promi
   if (!credentials) return waitVisibly(deps, order, `shop ${order.shop_id} is not authorised at TikTok`);
   if (order.shipping_type === 'TIKTOK') return followTiktokShipment(deps, order, credentials);
   if (order.state === 'label_generated') await pushTracking(deps, order, credentials);
-  if (!deps.carrier || !order.tracking_number || !order.carrier) return pollLater(deps);
+  if (!order.tracking_number || !order.carrier) return pollLater(deps);
+  const labelApi = labelApiNamed(deps, await aggregatorOf(deps, order));
+  if (!labelApi) return pollLater(deps);
 
   const token = PROVIDER_TOKENS[order.carrier as CarrierProvider];
   if (!token) return pollLater(deps);
-  const { port, policy } = deps.carrier;
+  const { port, policy } = labelApi;
   try {
     const tracking = await policy.execute(() => port.getTracking(token, order.tracking_number!));
     const state = await deps.db.transaction((tx) =>
@@ -138,4 +141,14 @@ async function followTiktokShipment(
 
 function pollLater(deps: FulfilmentDeps): StepOutcome {
   return { next: 'wait', until: new Date(deps.clock.now() + deps.tuning.trackingPollMs) };
+}
+
+/** The label API the order's live label was bought through. */
+async function aggregatorOf(deps: FulfilmentDeps, order: OrderRow): Promise<string> {
+  const { rows } = await deps.db.query<{ aggregator: string }>(
+    `SELECT aggregator FROM labels WHERE shop_id = $1 AND order_id = $2 AND status = 'bought'
+      ORDER BY created_at DESC LIMIT 1`,
+    [order.shop_id, order.order_id],
+  );
+  return rows[0]?.aggregator ?? 'shippo';
 }
