@@ -187,10 +187,12 @@ describe('reconciliation by order search', () => {
     const shopId = await connectedShop();
     sim.seedOrders(shopId, 4);
     clock.advance(1_000);
+    // A slow TikTok keeps the first run (and its lease) going while the second one asks.
+    sim.knobs.latencyMs = 1_000;
     const results = await Promise.all([
       reconcileShop(deps, shopId, { owner: 'process-a' }),
       reconcileShop(deps, shopId, { owner: 'process-b' }),
-    ]);
+    ]).finally(() => (sim.knobs.latencyMs = 0));
     expect(results.map((r) => r.outcome).sort()).toEqual(['done', 'skipped']);
     expect(await inboxOf(shopId)).toHaveLength(4);
   });
