@@ -1,6 +1,7 @@
 import type { Database } from '../db/index.ts';
 import { getStock, setStock } from '../inventory/index.ts';
 import { upsertShop } from '../shops/index.ts';
+import { moveOrder } from '../workflows/index.ts';
 import type { CreatedSimShop } from '../simulators/tiktok/index.ts';
 
 /** The sandbox's shop id: the same on every start, so a persisted database keeps its history. */
@@ -48,3 +49,44 @@ export async function registerDemoShop(db: Database, shop: CreatedSimShop): Prom
     }
   }
 }
+
+/**
+ * The simulators keep their orders in memory, so after a restart TikTok no longer knows the demo
+ * orders that were still in flight: they are cancelled with that reason (stock and labels undone as
+ * for any cancellation) rather than left to fail one by one. Returns how many.
+ */
+export async function closeForgottenDemoOrders(db: Database, shopId: string, now: Date): Promise<number> {
+  const { rows } = await db.query<{ order_id: string }>(
+    `SELECT order_id FROM orders
+      WHERE shop_id = $1 AND state IN ('received', 'validated', 'processing', 'inventory_reserved', 'label_generated', 'failed')`,
+    [shopId],
+  );
+  for (const { order_id: orderId } of rows) {
+    await db.transaction(async (tx) => {
+      await moveOrder(tx, NO_ONE, {
+        shopId,
+        orderId,
+        event: 'tiktok_cancel',
+        detail: {
+          reason: 'sandbox restarted: the simulated TikTok Shop no longer knows this order',
+          by: 'sandbox',
+        },
+        at: now,
+      });
+      await tx.query(`DELETE FROM order_jobs WHERE shop_id = $1 AND order_id = $2`, [shopId, orderId]);
+      // The simulated carrier forgot its labels too: there is nothing left to void (or to charge).
+      await tx.query(
+        `UPDATE compensations SET status = 'done', finished_at = $3, last_error = 'sandbox restarted: the simulated carrier no longer knows this label'
+          WHERE shop_id = $1 AND order_id = $2 AND status = 'pending'`,
+        [shopId, orderId, now],
+      );
+      await tx.query(
+        `UPDATE labels SET status = 'voided', updated_at = $3 WHERE shop_id = $1 AND order_id = $2 AND status = 'voiding'`,
+        [shopId, orderId, now],
+      );
+    });
+  }
+  return rows.length;
+}
+
+const NO_ONE = { routes: { team_lead: [], devops: [], fulfillment_team: [] } } as const;

@@ -6,7 +6,7 @@ import { startPollLoop, type PollLoop } from '../shared/poll-loop.ts';
 import { startCarrierSimulator, type CarrierSimulator } from '../simulators/carrier/index.ts';
 import { startTiktokSimulator, type TiktokSimulator, type TrafficRun } from '../simulators/tiktok/index.ts';
 import { emitContentSignals } from './content-signals.ts';
-import { registerDemoShop, SANDBOX_SHOP_ID, SANDBOX_STOCK } from './demo-shop.ts';
+import { closeForgottenDemoOrders, registerDemoShop, SANDBOX_SHOP_ID, SANDBOX_STOCK } from './demo-shop.ts';
 
 export interface Sandbox {
   readonly endpoints: Endpoints;
@@ -48,6 +48,17 @@ export async function startSandbox(
   });
   const shop = tiktok.createShop({ id: SANDBOX_SHOP_ID, name: 'Glow Studio (sandbox)' });
   await registerDemoShop(deps.db, shop);
+  const forgotten = await closeForgottenDemoOrders(
+    deps.db,
+    shop.credentials.shopId,
+    new Date(deps.clock.now()),
+  );
+  if (forgotten > 0) {
+    deps.log.info(
+      { orders: forgotten },
+      'sandbox: demo orders from the last run were cancelled (the simulators start empty)',
+    );
+  }
 
   let traffic: TrafficRun | undefined;
   let cycling: Promise<void> | undefined;

@@ -3,6 +3,7 @@ export { registerOperatorActionRoutes } from './operator-routes.ts';
 export {
   DEFAULT_TUNING as DEFAULT_FULFILMENT_TUNING,
   directTiktokAccess,
+  moveOrder,
   refreshingTiktokAccess,
   runDueCompensations,
   runOrderStep,
