@@ -90,3 +90,54 @@ export async function closeForgottenDemoOrders(db: Database, shopId: string, now
 }
 
 const NO_ONE = { routes: { team_lead: [], devops: [], fulfillment_team: [] } } as const;
+
+/**
+ * A fresh sandbox has no history, and spike detection rightly calls nothing a spike until it has
+ * seen a shop's normal (see SpikeOptions.warmupMs). So the first start writes the last hour of
+ * the demo shop's trade as delivered orders, at the demo traffic's own pace and spread evenly over
+ * its products: spikes in the demo traffic then stand out against a real baseline. Returns how many.
+ */
+export async function seedDemoHistory(
+  db: Database,
+  shop: CreatedSimShop,
+  input: { ordersPerHour: number; now: Date },
+): Promise<number> {
+  const shopId = shop.credentials.shopId;
+  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM orders WHERE shop_id = $1`, [
+    shopId,
+  ]);
+  const count = Math.min(Math.round(input.ordersPerHour), 20_000);
+  if ((rows[0]?.n ?? 0) > 0 || count === 0) return 0;
+  const skus = shop.products.map((p) => ({ product: p, sku: p.skus[0]! }));
+  await db.transaction(async (tx) => {
+    await tx.query(
+      `WITH h AS (
+         SELECT i, $2::timestamptz - (interval '1 hour') * (1 - i::float8 / $3) AS at, (i % $4) + 1 AS pick
+           FROM generate_series(0, $3 - 1) AS i),
+       inserted AS (
+         INSERT INTO orders (shop_id, order_id, state, priority, tiktok_status, received_at, sla_deadline, shipping_type,
+                             currency, total_amount, carrier, service, processed_at, shipped_at, delivered_at, created_at, updated_at)
+         SELECT $1, 'demo-history-' || i, 'delivered', 'standard', 'DELIVERED', at, at + interval '3 minutes', 'SELLER',
+                'USD', ($7::numeric[])[pick], 'USPS', 'Ground Advantage', at + interval '20 seconds',
+                at + interval '10 minutes', at + interval '50 minutes', at, at
+           FROM h
+         RETURNING order_id)
+       INSERT INTO order_lines (shop_id, order_id, sku_id, seller_sku, product_id, product_name, quantity, unit_price)
+       SELECT $1, 'demo-history-' || i, ($5::text[])[pick], ($6::text[])[pick], ($8::text[])[pick], ($9::text[])[pick], 1,
+              ($7::numeric[])[pick]
+         FROM h`,
+      [
+        shopId,
+        input.now,
+        count,
+        skus.length,
+        skus.map((s) => s.sku.id),
+        skus.map((s) => s.sku.sellerSku),
+        skus.map((s) => s.sku.salePrice),
+        skus.map((s) => s.product.id),
+        skus.map((s) => s.product.name),
+      ],
+    );
+  });
+  return count;
+}

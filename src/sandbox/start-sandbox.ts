@@ -6,7 +6,13 @@ import { startPollLoop, type PollLoop } from '../shared/poll-loop.ts';
 import { startCarrierSimulator, type CarrierSimulator } from '../simulators/carrier/index.ts';
 import { startTiktokSimulator, type TiktokSimulator, type TrafficRun } from '../simulators/tiktok/index.ts';
 import { emitContentSignals } from './content-signals.ts';
-import { closeForgottenDemoOrders, registerDemoShop, SANDBOX_SHOP_ID, SANDBOX_STOCK } from './demo-shop.ts';
+import {
+  closeForgottenDemoOrders,
+  registerDemoShop,
+  SANDBOX_SHOP_ID,
+  SANDBOX_STOCK,
+  seedDemoHistory,
+} from './demo-shop.ts';
 
 export interface Sandbox {
   readonly endpoints: Endpoints;
@@ -48,6 +54,13 @@ export async function startSandbox(
   });
   const shop = tiktok.createShop({ id: SANDBOX_SHOP_ID, name: 'Glow Studio (sandbox)' });
   await registerDemoShop(deps.db, shop);
+  // About seven in ten demo webhooks are new orders; the rest are their lifecycle events.
+  const seeded = await seedDemoHistory(deps.db, shop, {
+    ordersPerHour: options.ratePerSecond * 0.7 * 3600,
+    now: new Date(deps.clock.now()),
+  });
+  if (seeded > 0)
+    deps.log.info({ orders: seeded }, "sandbox: wrote the demo shop's last hour of orders as history");
   const forgotten = await closeForgottenDemoOrders(
     deps.db,
     shop.credentials.shopId,

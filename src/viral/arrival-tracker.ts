@@ -91,7 +91,12 @@ export function countInWindow(t: ArrivalTracker, spanMs: number): { count: numbe
   return { count, maxBucket };
 }
 
-// Long-term baseline in orders per hour.
+// Long-term baseline in orders per hour. The EWMA starts at zero, so while few buckets are folded
+// in it is divided by the weight they carry (bias correction): a product watched for an hour at a
+// steady 400 orders/h has a baseline near 400/h, not the fifth of it a raw EWMA would say.
 export function baselinePerHour(t: ArrivalTracker): number {
-  return (t.baselinePerBucket * 3_600_000) / t.options.bucketMs;
+  const alpha = 1 - Math.pow(0.5, t.options.bucketMs / t.options.baselineHalfLifeMs);
+  const weight = 1 - Math.pow(1 - alpha, t.observedBuckets);
+  const perBucket = weight > 0 ? t.baselinePerBucket / weight : 0;
+  return (perBucket * 3_600_000) / t.options.bucketMs;
 }

@@ -64,7 +64,9 @@ async function rebuild(
   nowMs: number,
 ): Promise<ProductWatch> {
   const { historyMs } = deps.spikes.options;
-  const w = createWatch(shopId, productId, nowMs - historyMs);
+  // Counting starts when the shop's orders do: empty time before a shop was connected is not a
+  // quiet baseline, it is no baseline.
+  const w = createWatch(shopId, productId, Math.max(nowMs - historyMs, await shopStart(deps, shopId, nowMs)));
   const history = await arrivalsSince(deps.db, {
     shopId,
     productIds: [productId],
@@ -87,6 +89,19 @@ async function rebuild(
     if (ended !== null && ended.getTime() >= startMs) forgetEpisode(w);
   }
   return w;
+}
+
+// When the shop's first stored order arrived; cached once known (it only moves on an import of older orders).
+async function shopStart(deps: SpikeDeps, shopId: string, nowMs: number): Promise<number> {
+  const known = deps.spikes.shopStarts.get(shopId);
+  if (known !== undefined) return known;
+  const { rows } = await deps.db.query<{ first: Date | null }>(
+    `SELECT min(received_at) AS first FROM orders WHERE shop_id = $1`,
+    [shopId],
+  );
+  const first = rows[0]?.first?.getTime() ?? nowMs;
+  deps.spikes.shopStarts.set(shopId, first);
+  return first;
 }
 
 // The product's watch, rebuilt once per process (concurrent callers share the rebuild).
@@ -200,8 +215,16 @@ export async function recordArrivals(
             (a) => a.product_id === w.productId && a.received_at.getTime() > from && !w.seen.has(a.order_id),
           )
           .map((a) => ({ orderId: a.order_id, atMs: a.received_at.getTime() }));
-        const events = feed(w, mine, nowMs);
+        let events = feed(w, mine, nowMs);
         pruneSeen(w, deps.spikes.options.overlapMs);
+        if (
+          nowMs - (await shopStart(deps, shopId, nowMs)) < deps.spikes.options.warmupMs &&
+          w.episodeId === null
+        ) {
+          // Still learning the shop's normal: nothing is a spike yet, and nothing stays frozen.
+          if (isOpen(w)) forgetEpisode(w);
+          events = events.filter((e) => e.kind !== 'start');
+        }
         await applyEvents(deps, w, events, startedAt, out);
       }
     });

@@ -32,12 +32,18 @@ export interface SpikeOptions {
   readonly overlapMs: number;
   /** A product without arrivals or an open episode for this long is forgotten (and rebuilt if it returns). */
   readonly idleMs: number;
+  /**
+   * How long CreatorFlow must have seen a shop's orders before a spike is called: until then there
+   * is no normal to compare with (a newly connected shop would look viral on every product).
+   */
+  readonly warmupMs: number;
 }
 
 export const DEFAULT_SPIKE_OPTIONS: SpikeOptions = {
   historyMs: 24 * 3_600_000,
   overlapMs: 60_000,
   idleMs: 6 * 3_600_000,
+  warmupMs: 30 * 60_000,
 };
 
 /** Everything a process keeps in memory about arrivals; the database stays the source of truth. */
@@ -48,6 +54,8 @@ export interface SpikeState {
   readonly watches: Map<string, Promise<ProductWatch>>;
   /** Calls for one shop run one after another, so arrivals are counted in order and once. */
   readonly shopQueues: Map<string, Promise<unknown>>;
+  /** When each shop's first stored order arrived (epoch ms), once read. */
+  readonly shopStarts: Map<string, number>;
 }
 
 // Creates the per-process spike state (one per process, in the composition root); pass the
@@ -58,6 +66,7 @@ export function createSpikeState(options: Partial<SpikeOptions> = {}, registry?:
     metrics: registry ? createSpikeMetrics(registry) : undefined,
     watches: new Map(),
     shopQueues: new Map(),
+    shopStarts: new Map(),
   };
 }
 

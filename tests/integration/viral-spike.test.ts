@@ -317,3 +317,54 @@ describe('the spike ticker', () => {
     }
   });
 });
+
+describe('a shop CreatorFlow has only just started watching', () => {
+  it('has no spikes until its normal is learned, then the same burst is one', async () => {
+    const fresh: SpikeDeps = { ...deps, spikes: createSpikeState() };
+    await insertShop(test.db, 's-new');
+    const burst = (from: number, tag: string): TestOrder[] =>
+      Array.from({ length: 40 }, (_, i) => ({
+        shopId: 's-new',
+        orderId: `${tag}-${i}`,
+        at: new Date(from + i * 1_500),
+        buyer: `${tag}${i}`,
+        lines: [{ sku: 'NEW-1', productId: 'p-new' }],
+      }));
+    // Connected a minute ago: forty orders in a minute is not yet anyone's normal to break.
+    const connected = clock.now();
+    await insertOrders(test.db, [
+      {
+        shopId: 's-new',
+        orderId: 'first',
+        at: new Date(connected),
+        lines: [{ sku: 'NEW-1', productId: 'p-new' }],
+      },
+    ]);
+    const early = burst(connected + 1_000, 'warm');
+    await insertOrders(test.db, early);
+    clock.set(connected + 61_000);
+    const during = await recordArrivals(fresh, [
+      { shopId: 's-new', productId: 'p-new', at: new Date(clock.now()) },
+    ]);
+    expect(during).toEqual([]);
+
+    // An hour of one order every ten minutes later, the same burst stands out.
+    const quiet: TestOrder[] = Array.from({ length: 6 }, (_, i) => ({
+      shopId: 's-new',
+      orderId: `quiet-${i}`,
+      at: new Date(connected + 5 * 60_000 + i * 10 * 60_000),
+      buyer: `q${i}`,
+      lines: [{ sku: 'NEW-1', productId: 'p-new' }],
+    }));
+    await insertOrders(test.db, quiet);
+    const later = connected + 70 * 60_000;
+    clock.set(later);
+    await recordArrivals(fresh, [{ shopId: 's-new', productId: 'p-new', at: new Date(later) }]);
+    await insertOrders(test.db, burst(later + 1_000, 'spike'));
+    clock.set(later + 61_000);
+    const after = await recordArrivals(fresh, [
+      { shopId: 's-new', productId: 'p-new', at: new Date(clock.now()) },
+    ]);
+    expect(after.map((c) => c.kind)).toEqual(['started']);
+  });
+});
