@@ -9,6 +9,8 @@ export const POSTGRES_URL =
 export interface BenchDatabase {
   readonly label: string;
   readonly db: Database;
+  /** The database's own connection string (PostgreSQL only), for tools that open their own pool. */
+  readonly url?: string;
   drop(): Promise<void>;
 }
 
@@ -39,6 +41,7 @@ export async function benchPostgres(poolSize = 8): Promise<BenchDatabase | undef
   return {
     label: 'PostgreSQL',
     db,
+    url: url.toString(),
     async drop() {
       await db.close();
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -7,9 +7,7 @@
  * (the single-step worker pool, one transaction per step), `batch` (the batch worker pool), `pgboss`;
  * ENGINE_BENCH_CONTENDERS=batch,pgboss runs only those.
  */
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import pg from 'pg';
 import { PRIORITIES, SLA_MS, type Priority } from '../src/orders/index.ts';
 import { enqueueJobs, startWorkerPool } from '../src/queue/index.ts';
 import { startBatchWorkerPool } from '../src/queue/batch-worker-pool.ts';
@@ -17,8 +15,8 @@ import { LIFECYCLE_STEPS, lifecycleStep, lifecycleStepBatch } from '../src/queue
 import { systemClock } from '../src/shared/clock.ts';
 import { createLogger } from '../src/shared/log.ts';
 import { sleep } from '../src/shared/sleep.ts';
-import { loadMigrations, migrate, openPostgres, type Database } from '../src/db/index.ts';
-import { POSTGRES_URL } from './databases.ts';
+import type { Database } from '../src/db/index.ts';
+import { benchPostgres } from './databases.ts';
 import { preparePgBoss } from './engine-pgboss.ts';
 import { printTable } from './storage.ts';
 
@@ -224,30 +222,8 @@ interface EngineDatabase {
 
 /** A fresh, migrated database on the benchmark's PostgreSQL server, or undefined when unreachable. */
 async function engineDatabase(): Promise<EngineDatabase | undefined> {
-  const name = `cf_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: POSTGRES_URL });
-  try {
-    await admin.connect();
-  } catch (error) {
-    process.stdout.write(
-      `(PostgreSQL at ${POSTGRES_URL} unreachable: ${(error as Error).message}; skipped)\n`,
-    );
-    return undefined;
-  }
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${name}`;
-  const db = await openPostgres(url.toString(), { max: POOL_SIZE });
-  await migrate(db, loadMigrations());
-  return {
-    db,
-    url: url.toString(),
-    async drop() {
-      await db.close();
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
-    },
-  };
+  const target = await benchPostgres(POOL_SIZE);
+  return target?.url ? { db: target.db, url: target.url, drop: () => target.drop() } : undefined;
 }
 
 async function seedOrders(
