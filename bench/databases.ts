@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { loadMigrations, migrate, openPglite, openPostgres, type Database } from '../src/db/index.ts';
 
@@ -48,4 +49,27 @@ export async function benchPostgres(poolSize = 8): Promise<BenchDatabase | undef
       await admin.end();
     },
   };
+}
+
+/**
+ * CPU seconds used so far by the PostgreSQL processes serving this database (from /proc; 0 for
+ * PGlite, which runs inside this process, or a server on another machine). Other users of the
+ * machine do not count, so a cost per step or per webhook holds however busy the machine is. The
+ * background WAL writer and checkpointer are not counted.
+ */
+export async function databaseCpuSeconds(db: Database): Promise<number> {
+  if (db.kind !== 'postgres') return 0;
+  const { rows } = await db.query<{ pid: number }>(
+    `SELECT pid FROM pg_stat_activity WHERE datname = current_database()`,
+  );
+  let ticks = 0;
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+    } catch {
+      // the backend ended, or /proc is not this server's
+    }
+  }
+  return ticks / 100;
 }

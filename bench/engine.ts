@@ -7,7 +7,6 @@
  * (the single-step worker pool, one transaction per step), `batch` (the batch worker pool), `pgboss`;
  * ENGINE_BENCH_CONTENDERS=batch,pgboss runs only those.
  */
-import { readFileSync } from 'node:fs';
 import { PRIORITIES, SLA_MS, type Priority } from '../src/orders/index.ts';
 import { enqueueJobs, startWorkerPool } from '../src/queue/index.ts';
 import { startBatchWorkerPool } from '../src/queue/batch-worker-pool.ts';
@@ -16,7 +15,7 @@ import { systemClock } from '../src/shared/clock.ts';
 import { createLogger } from '../src/shared/log.ts';
 import { sleep } from '../src/shared/sleep.ts';
 import type { Database } from '../src/db/index.ts';
-import { benchPostgres } from './databases.ts';
+import { benchPostgres, databaseCpuSeconds } from './databases.ts';
 import { preparePgBoss } from './engine-pgboss.ts';
 import { printTable } from './storage.ts';
 
@@ -156,7 +155,7 @@ async function contender(
     await seedOrders(target.db, orders);
     const start = await prepare(target, orders);
     await target.db.query(`UPDATE orders SET received_at = now(), updated_at = now()`);
-    const serverCpuBefore = await serverCpuSeconds(target.db);
+    const serverCpuBefore = await databaseCpuSeconds(target.db);
     const cpuBefore = process.cpuUsage();
     const started = Date.now();
     const stop = await start();
@@ -169,7 +168,7 @@ async function contender(
       if (rows[0]!.left === 0) break;
       await sleep(100);
     }
-    const serverCpu = (await serverCpuSeconds(target.db)) - serverCpuBefore;
+    const serverCpu = (await databaseCpuSeconds(target.db)) - serverCpuBefore;
     const ownCpu = process.cpuUsage(cpuBefore);
     await stop();
     const { rows } = await target.db.query<{ lane: Priority; p50: number; p99: number; last: Date }>(
@@ -191,27 +190,6 @@ async function contender(
   } finally {
     await target.drop();
   }
-}
-
-/**
- * CPU seconds used so far by the PostgreSQL server processes connected to this database (from
- * /proc; 0 where that is not readable, e.g. a remote server). Other users of the machine do not
- * count, so this cost per step holds however busy the machine is.
- */
-async function serverCpuSeconds(db: Database): Promise<number> {
-  const { rows } = await db.query<{ pid: number }>(
-    `SELECT pid FROM pg_stat_activity WHERE datname = current_database()`,
-  );
-  let ticks = 0;
-  for (const { pid } of rows) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
-    } catch {
-      // the backend ended, or /proc is not this server's
-    }
-  }
-  return ticks / 100;
 }
 
 interface EngineDatabase {

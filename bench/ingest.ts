@@ -13,7 +13,6 @@
  * runs a subset; `BENCH_SECONDS` sets the length of each run.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { promisify } from 'node:util';
 import { buildServer } from '../src/api/server.ts';
@@ -24,7 +23,7 @@ import { registerTiktokWebhookRoute } from '../src/ingest/tiktok-webhook-route.t
 import { parseWebhookEnvelope, verifyWebhookSignature } from '../src/integrations/tiktok/index.ts';
 import { createLogger } from '../src/shared/log.ts';
 import { createMetrics } from '../src/shared/metrics.ts';
-import { benchPglite, benchPostgres } from './databases.ts';
+import { benchPglite, benchPostgres, databaseCpuSeconds } from './databases.ts';
 import { printTable } from './storage.ts';
 import type { LoadResult } from './webhook-load.ts';
 
@@ -199,26 +198,4 @@ async function load(
   } finally {
     await app.close();
   }
-}
-
-/**
- * CPU seconds used so far by the PostgreSQL processes serving this database (from /proc; 0 for
- * PGlite, which runs inside the server process, or a server on another machine). The background
- * WAL writer and checkpointer are not counted.
- */
-async function databaseCpuSeconds(db: Database): Promise<number> {
-  if (db.kind !== 'postgres') return 0;
-  const { rows } = await db.query<{ pid: number }>(
-    `SELECT pid FROM pg_stat_activity WHERE datname = current_database()`,
-  );
-  let ticks = 0;
-  for (const { pid } of rows) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
-    } catch {
-      // the backend ended, or /proc is not this server's
-    }
-  }
-  return ticks / 100;
 }
