@@ -96,3 +96,15 @@ export function notice() {
 export function errorText(error) {
   return error.hint ? `${error.message}. ${error.hint}` : error.message;
 }
+
+/**
+ * A scrolling data table: header cells (`<th>` elements), the body (a `<tbody>`), and any extra
+ * attributes of the `<table>` (an id for the tests, say).
+ */
+export function dataTable(headerCells, body, attrs = {}) {
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h('table', { class: 'table', ...attrs }, h('thead', {}, h('tr', {}, headerCells)), body),
+  );
+}

@@ -1,6 +1,6 @@
 // Alerts: what is wrong now (acknowledge it), what was wrong before, and the rules that decide.
 import { api } from '../api.js';
-import { card, errorText, fmt, h, notice, pill, replace } from '../dom.js';
+import { card, dataTable, errorText, fmt, h, notice, pill, replace } from '../dom.js';
 
 function duration(a) {
   const end = a.resolved_at ? new Date(a.resolved_at) : new Date();
@@ -74,38 +74,26 @@ export function render(view, { live }) {
       replace(
         pastSlot,
         past.length
-          ? h(
-              'div',
-              { class: 'table-wrap' },
+          ? dataTable(
+              [
+                h('th', {}, 'Severity'),
+                h('th', {}, 'Alert'),
+                h('th', { class: 'hide-sm' }, 'Started'),
+                h('th', {}, 'Lasted'),
+                h('th', { class: 'hide-sm' }, 'Acknowledged'),
+              ],
               h(
-                'table',
-                { class: 'table' },
-                h(
-                  'thead',
-                  {},
+                'tbody',
+                {},
+                past.map((a) =>
                   h(
                     'tr',
                     {},
-                    h('th', {}, 'Severity'),
-                    h('th', {}, 'Alert'),
-                    h('th', { class: 'hide-sm' }, 'Started'),
-                    h('th', {}, 'Lasted'),
-                    h('th', { class: 'hide-sm' }, 'Acknowledged'),
-                  ),
-                ),
-                h(
-                  'tbody',
-                  {},
-                  past.map((a) =>
-                    h(
-                      'tr',
-                      {},
-                      h('td', {}, pill(a.severity, 'severity')),
-                      h('td', {}, a.summary),
-                      h('td', { class: 'hide-sm' }, fmt.dateTime(a.started_at)),
-                      h('td', {}, duration(a)),
-                      h('td', { class: 'hide-sm' }, a.acknowledged_by ?? '—'),
-                    ),
+                    h('td', {}, pill(a.severity, 'severity')),
+                    h('td', {}, a.summary),
+                    h('td', { class: 'hide-sm' }, fmt.dateTime(a.started_at)),
+                    h('td', {}, duration(a)),
+                    h('td', { class: 'hide-sm' }, a.acknowledged_by ?? '—'),
                   ),
                 ),
               ),
@@ -121,38 +109,26 @@ export function render(view, { live }) {
     ({ rules }) => {
       replace(
         rulesSlot,
-        h(
-          'div',
-          { class: 'table-wrap' },
+        dataTable(
+          [
+            h('th', {}, 'Rule'),
+            h('th', {}, 'Condition'),
+            h('th', {}, 'Severity'),
+            h('th', { class: 'hide-sm' }, 'Notifies'),
+            h('th', {}, 'On'),
+          ],
           h(
-            'table',
-            { class: 'table' },
-            h(
-              'thead',
-              {},
+            'tbody',
+            {},
+            rules.map((r) =>
               h(
                 'tr',
                 {},
-                h('th', {}, 'Rule'),
-                h('th', {}, 'Condition'),
-                h('th', {}, 'Severity'),
-                h('th', { class: 'hide-sm' }, 'Notifies'),
-                h('th', {}, 'On'),
-              ),
-            ),
-            h(
-              'tbody',
-              {},
-              rules.map((r) =>
-                h(
-                  'tr',
-                  {},
-                  h('td', {}, r.name),
-                  h('td', { class: 'mono small' }, `${r.metric} ${fmt.words(r.comparison)} ${r.threshold}`),
-                  h('td', {}, pill(r.severity, 'severity')),
-                  h('td', { class: 'hide-sm' }, r.notify_roles.map(fmt.words).join(', ') || '—'),
-                  h('td', {}, r.enabled ? 'yes' : 'no'),
-                ),
+                h('td', {}, r.name),
+                h('td', { class: 'mono small' }, `${r.metric} ${fmt.words(r.comparison)} ${r.threshold}`),
+                h('td', {}, pill(r.severity, 'severity')),
+                h('td', { class: 'hide-sm' }, r.notify_roles.map(fmt.words).join(', ') || '—'),
+                h('td', {}, r.enabled ? 'yes' : 'no'),
               ),
             ),
           ),

@@ -1,6 +1,6 @@
 // Inventory: stock, reserved and available per SKU, low stock first to the eye, and purchase orders.
 import { api, query } from '../api.js';
-import { card, errorText, fmt, h, notice, pill, replace } from '../dom.js';
+import { card, dataTable, errorText, fmt, h, notice, pill, replace } from '../dom.js';
 
 function stockRow(item) {
   const low = item.available <= item.low_stock_threshold;
@@ -63,28 +63,17 @@ export function render(view) {
     summary,
     card(
       'Stock',
-      h(
-        'div',
-        { class: 'table-wrap' },
-        h(
-          'table',
-          { class: 'table', id: 'stock-table' },
-          h(
-            'thead',
-            {},
-            h(
-              'tr',
-              {},
-              h('th', {}, 'SKU'),
-              h('th', { class: 'num' }, 'On hand'),
-              h('th', { class: 'num' }, 'Reserved'),
-              h('th', { class: 'num' }, 'Available'),
-              h('th', { class: 'hide-sm' }, 'Reserved share'),
-              h('th', {}, ''),
-            ),
-          ),
-          stockBody,
-        ),
+      dataTable(
+        [
+          h('th', {}, 'SKU'),
+          h('th', { class: 'num' }, 'On hand'),
+          h('th', { class: 'num' }, 'Reserved'),
+          h('th', { class: 'num' }, 'Available'),
+          h('th', { class: 'hide-sm' }, 'Reserved share'),
+          h('th', {}, ''),
+        ],
+        stockBody,
+        { id: 'stock-table' },
       ),
     ),
     card('Purchase orders', poSlot),
@@ -135,28 +124,16 @@ export function render(view) {
       replace(
         poSlot,
         pos.length
-          ? h(
-              'div',
-              { class: 'table-wrap' },
-              h(
-                'table',
-                { class: 'table' },
-                h(
-                  'thead',
-                  {},
-                  h(
-                    'tr',
-                    {},
-                    h('th', {}, 'PO'),
-                    h('th', {}, 'SKU'),
-                    h('th', { class: 'num' }, 'Qty'),
-                    h('th', {}, 'Status'),
-                    h('th', { class: 'hide-sm' }, 'Why'),
-                    h('th', { class: 'hide-sm' }, 'Created'),
-                  ),
-                ),
-                h('tbody', {}, pos.map(poRow)),
-              ),
+          ? dataTable(
+              [
+                h('th', {}, 'PO'),
+                h('th', {}, 'SKU'),
+                h('th', { class: 'num' }, 'Qty'),
+                h('th', {}, 'Status'),
+                h('th', { class: 'hide-sm' }, 'Why'),
+                h('th', { class: 'hide-sm' }, 'Created'),
+              ],
+              h('tbody', {}, pos.map(poRow)),
             )
           : h('p', { class: 'muted' }, 'No purchase orders for this shop.'),
       );

@@ -1,7 +1,7 @@
 // One order: lines, priority, deadlines, carrier, label, tracking, the whole timeline with the
 // decisions explained, and the operator's actions (the API's refusal shown as it says it).
 import { api } from '../api.js';
-import { card, errorText, fmt, h, notice, pill, replace } from '../dom.js';
+import { card, dataTable, errorText, fmt, h, notice, pill, replace } from '../dom.js';
 
 const ACTIONS = [
   { action: 'hold', label: 'Hold', tone: 'ghost' },
@@ -215,34 +215,18 @@ export function render(view, { live, params: [orderId] }) {
         ),
         card(
           'Lines',
-          h(
-            'div',
-            { class: 'table-wrap' },
+          dataTable(
+            [h('th', {}, 'Seller SKU'), h('th', {}, 'SKU id'), h('th', { class: 'num' }, 'Qty')],
             h(
-              'table',
-              { class: 'table' },
-              h(
-                'thead',
-                {},
+              'tbody',
+              {},
+              o.lines.map((l) =>
                 h(
                   'tr',
                   {},
-                  h('th', {}, 'Seller SKU'),
-                  h('th', {}, 'SKU id'),
-                  h('th', { class: 'num' }, 'Qty'),
-                ),
-              ),
-              h(
-                'tbody',
-                {},
-                o.lines.map((l) =>
-                  h(
-                    'tr',
-                    {},
-                    h('td', {}, l.seller_sku || '—'),
-                    h('td', { class: 'mono small' }, l.sku_id),
-                    h('td', { class: 'num' }, l.quantity),
-                  ),
+                  h('td', {}, l.seller_sku || '—'),
+                  h('td', { class: 'mono small' }, l.sku_id),
+                  h('td', { class: 'num' }, l.quantity),
                 ),
               ),
             ),

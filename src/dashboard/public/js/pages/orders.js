@@ -1,6 +1,6 @@
 // Orders: filter by state, priority and shop, find one by id, page through newest first; live.
 import { api, query } from '../api.js';
-import { card, errorText, fmt, h, notice, pill, replace } from '../dom.js';
+import { card, dataTable, errorText, fmt, h, notice, pill, replace } from '../dom.js';
 
 const STATES = [
   'received',
@@ -95,25 +95,14 @@ export function render(view, { live }) {
       null,
       filters,
       message.el,
-      h(
-        'div',
-        { class: 'table-wrap' },
-        h(
-          'table',
-          { class: 'table', id: 'orders-table' },
-          h(
-            'thead',
-            {},
-            h(
-              'tr',
-              {},
-              ['Order', 'State', 'Priority', 'Shop', 'Received', 'SLA deadline', 'Tracking'].map((t, i) =>
-                h('th', { class: [3, 4, 6].includes(i) ? 'hide-sm' : '' }, t),
-              ),
-            ),
+      dataTable(
+        [
+          ['Order', 'State', 'Priority', 'Shop', 'Received', 'SLA deadline', 'Tracking'].map((t, i) =>
+            h('th', { class: [3, 4, 6].includes(i) ? 'hide-sm' : '' }, t),
           ),
-          tbody,
-        ),
+        ],
+        tbody,
+        { id: 'orders-table' },
       ),
       pager,
     ),

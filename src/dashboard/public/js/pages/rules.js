@@ -1,7 +1,7 @@
 // Rules: the published set and the draft, edited as a form (conditions and actions as JSON), with
 // the API's validation errors shown next to the field they name; dry run, publish, roll back.
 import { api, query } from '../api.js';
-import { card, errorText, fmt, h, notice, replace } from '../dom.js';
+import { card, dataTable, errorText, fmt, h, notice, replace } from '../dom.js';
 
 const CATEGORIES = [
   'viral_detection',
@@ -169,43 +169,34 @@ function dryRunReport(r) {
       ? h('p', { class: 'small' }, 'Priority moves: ', transitions.map(([k, n]) => `${k} ×${n}`).join(', '))
       : null,
     r.examples.length
-      ? h(
-          'div',
-          { class: 'table-wrap' },
+      ? dataTable(
+          [h('th', {}, 'Order'), h('th', {}, 'Now'), h('th', {}, 'With the draft')],
           h(
-            'table',
-            { class: 'table small' },
-            h(
-              'thead',
-              {},
-              h('tr', {}, h('th', {}, 'Order'), h('th', {}, 'Now'), h('th', {}, 'With the draft')),
-            ),
-            h(
-              'tbody',
-              {},
-              r.examples.map((e) =>
+            'tbody',
+            {},
+            r.examples.map((e) =>
+              h(
+                'tr',
+                {},
                 h(
-                  'tr',
+                  'td',
                   {},
-                  h(
-                    'td',
-                    {},
-                    h('a', { href: `#/orders/${encodeURIComponent(e.order_id)}`, class: 'mono' }, e.order_id),
-                  ),
-                  h(
-                    'td',
-                    {},
-                    `${e.before.priority}${e.before.holds.length ? `, hold ${e.before.holds.join('/')}` : ''} · ${e.before.fired.join(', ') || 'no rule'}`,
-                  ),
-                  h(
-                    'td',
-                    {},
-                    `${e.after.priority}${e.after.holds.length ? `, hold ${e.after.holds.join('/')}` : ''} · ${e.after.fired.join(', ') || 'no rule'}`,
-                  ),
+                  h('a', { href: `#/orders/${encodeURIComponent(e.order_id)}`, class: 'mono' }, e.order_id),
+                ),
+                h(
+                  'td',
+                  {},
+                  `${e.before.priority}${e.before.holds.length ? `, hold ${e.before.holds.join('/')}` : ''} · ${e.before.fired.join(', ') || 'no rule'}`,
+                ),
+                h(
+                  'td',
+                  {},
+                  `${e.after.priority}${e.after.holds.length ? `, hold ${e.after.holds.join('/')}` : ''} · ${e.after.fired.join(', ') || 'no rule'}`,
                 ),
               ),
             ),
           ),
+          { class: 'table small' },
         )
       : null,
   );
