@@ -1,4 +1,5 @@
 export { queryText, signApiRequest, type QueryValue } from './api-signature.ts';
+export { TIKTOK_ORDER_STATUSES } from './tiktok-port.ts';
 export type {
   AuthorizedShop,
   OrderSearchFilter,

@@ -11,16 +11,19 @@ export interface ShopCredentials {
   readonly accessToken: string;
 }
 
-export type TiktokOrderStatus =
-  | 'UNPAID'
-  | 'ON_HOLD'
-  | 'AWAITING_SHIPMENT'
-  | 'PARTIALLY_SHIPPING'
-  | 'AWAITING_COLLECTION'
-  | 'IN_TRANSIT'
-  | 'DELIVERED'
-  | 'COMPLETED'
-  | 'CANCELLED';
+/** TikTok's order statuses (protocol 202309), in lifecycle order. */
+export const TIKTOK_ORDER_STATUSES = [
+  'UNPAID',
+  'ON_HOLD',
+  'AWAITING_SHIPMENT',
+  'PARTIALLY_SHIPPING',
+  'AWAITING_COLLECTION',
+  'IN_TRANSIT',
+  'DELIVERED',
+  'COMPLETED',
+  'CANCELLED',
+] as const;
+export type TiktokOrderStatus = (typeof TIKTOK_ORDER_STATUSES)[number];
 
 export interface TiktokAddress {
   readonly name: string;

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import type {
-  AuthorizedShop,
-  OrderSearchPage,
-  ShippingProvider,
-  TiktokOrder,
-  TiktokOrderStatus,
-  TokenGrant,
+import {
+  TIKTOK_ORDER_STATUSES,
+  type AuthorizedShop,
+  type OrderSearchPage,
+  type ShippingProvider,
+  type TiktokOrder,
+  type TiktokOrderStatus,
+  type TokenGrant,
 } from './tiktok-port.ts';
 
 /**
@@ -21,21 +22,9 @@ export const envelopeSchema = z.object({
   request_id: z.string().optional(),
 });
 
-const STATUSES = [
-  'UNPAID',
-  'ON_HOLD',
-  'AWAITING_SHIPMENT',
-  'PARTIALLY_SHIPPING',
-  'AWAITING_COLLECTION',
-  'IN_TRANSIT',
-  'DELIVERED',
-  'COMPLETED',
-  'CANCELLED',
-] as const satisfies readonly TiktokOrderStatus[];
-
 /** An order status; the webhook page's `CANCEL` is normalised to `CANCELLED`. */
 export const orderStatusSchema = z
-  .enum([...STATUSES, 'CANCEL'])
+  .enum([...TIKTOK_ORDER_STATUSES, 'CANCEL'])
   .transform((s): TiktokOrderStatus => (s === 'CANCEL' ? 'CANCELLED' : s));
 
 const optionalText = z.string().optional();

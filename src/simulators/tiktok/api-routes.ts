@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { TIKTOK_ORDER_STATUSES } from '../../integrations/tiktok/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { DELIVERY_OPTIONS } from './catalog.ts';
 import { sendData, sendError } from './envelope.ts';
@@ -25,19 +26,7 @@ export interface ApiRouteDeps {
 const MAX_IDS = 50;
 
 const searchBody = z.object({
-  order_status: z
-    .enum([
-      'UNPAID',
-      'ON_HOLD',
-      'AWAITING_SHIPMENT',
-      'PARTIALLY_SHIPPING',
-      'AWAITING_COLLECTION',
-      'IN_TRANSIT',
-      'DELIVERED',
-      'COMPLETED',
-      'CANCELLED',
-    ])
-    .optional(),
+  order_status: z.enum(TIKTOK_ORDER_STATUSES).optional(),
   create_time_ge: z.number().int().optional(),
   create_time_lt: z.number().int().optional(),
   update_time_ge: z.number().int().optional(),
