@@ -57,11 +57,11 @@ export function orderIdsOf(event: InboxEvent): string[] {
   const data = dataOf(event);
   if (typeof data.order_id === 'string' && data.order_id !== '') return [data.order_id];
   if (Array.isArray(data.package_list)) {
-    const ids = (data.package_list as { order_id_list?: unknown }[]).flatMap((p) =>
-      Array.isArray(p.order_id_list)
-        ? p.order_id_list.filter((id): id is string => typeof id === 'string')
-        : [],
-    );
+    // Entries that are not objects with an id list (a malformed payload) name no order.
+    const ids = (data.package_list as unknown[]).flatMap((p) => {
+      const list = p && typeof p === 'object' ? (p as { order_id_list?: unknown }).order_id_list : undefined;
+      return Array.isArray(list) ? list.filter((id): id is string => typeof id === 'string') : [];
+    });
     return [...new Set(ids)];
   }
   return [];
