@@ -70,11 +70,14 @@ export async function apiBenchmark(): Promise<void> {
     const scenarios: [string, () => string][] = [
       ['list: newest 50', () => '/api/orders?limit=50'],
       ['list: state=failed', () => '/api/orders?state=failed&limit=50'],
+      ['list: state=processing (in progress)', () => '/api/orders?state=processing&limit=50'],
+      ['list: state=delivered', () => '/api/orders?state=delivered&limit=50'],
       ['list: priority=viral', () => '/api/orders?priority=viral&limit=50'],
       ['list: shop_id=shop-7', () => '/api/orders?shop_id=shop-7&limit=50'],
       ['list: state+priority+shop', () => '/api/orders?state=failed&priority=vip&shop_id=shop-3&limit=50'],
       ['list: page 3 weeks deep', () => `/api/orders?limit=50&cursor=${deepCursor}`],
       ['list: failed, 3 weeks deep', () => `/api/orders?state=failed&limit=50&cursor=${deepCursor}`],
+      ['list: processing, 3 weeks deep', () => `/api/orders?state=processing&limit=50&cursor=${deepCursor}`],
       ['order page (random order)', () => `/api/orders/${randomOrder()}`],
     ];
     const rows: string[][] = [];

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Database, Queryable, QueryResult } from './queryable.ts';
+import type { Database, Queryable, QueryOptions, QueryResult } from './queryable.ts';
 
 // int8 (counts, identity ids) as JS numbers, as PGlite returns them; our ids stay far below 2^53.
 const types: pg.CustomTypesConfig = {
@@ -20,8 +20,15 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   probe.release();
 
   const wrap = (client: pg.Pool | pg.PoolClient): Queryable => ({
-    async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-      const result = await client.query(text, params as unknown[] | undefined);
+    async query<R>(
+      text: string,
+      params?: readonly unknown[],
+      options?: QueryOptions,
+    ): Promise<QueryResult<R>> {
+      const values = params as unknown[] | undefined;
+      const result = await (options?.prepared === undefined
+        ? client.query(text, values)
+        : client.query({ name: options.prepared, text, values }));
       return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
     },
     async exec(script: string): Promise<void> {

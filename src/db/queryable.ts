@@ -8,9 +8,21 @@ export interface QueryResult<R> {
   rowCount: number;
 }
 
+export interface QueryOptions {
+  /**
+   * Names a statement the hot path runs many times: PostgreSQL parses and plans it once per
+   * connection and reuses that. Give each distinct text its own name. PGlite ignores it.
+   */
+  readonly prepared?: string;
+}
+
 export interface Queryable {
   /** One statement with $1..$n parameters. */
-  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  query<R = Record<string, unknown>>(
+    text: string,
+    params?: readonly unknown[],
+    options?: QueryOptions,
+  ): Promise<QueryResult<R>>;
   /** A script of several statements without parameters (migrations). */
   exec(script: string): Promise<void>;
 }

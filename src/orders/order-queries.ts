@@ -66,7 +66,7 @@ export async function listOrders(
 ): Promise<{ orders: OrderView[]; next: OrderCursor | undefined }> {
   const { rows } = await db.query<OrderView>(
     `SELECT ${VIEW} FROM orders
-      WHERE ($1::text IS NULL OR state = $1)
+      WHERE ($1::text IS NULL OR (state_group = order_state_group($1) AND state = $1))
         AND ($2::text IS NULL OR priority = $2)
         AND ($3::text IS NULL OR shop_id = $3)
         AND ($4::timestamptz IS NULL OR (received_at, order_id) < ($4, $5))

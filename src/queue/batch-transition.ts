@@ -1,24 +1,38 @@
 import type { Queryable } from '../db/index.ts';
 import { decide, type OrderEvent, type OrderState, type TransitionResult } from '../orders/index.ts';
 
-/** One order's event in a batch; `from` is its state when the caller has just read it under lock. */
+/** One order's event in a batch; `from` is its state when the caller knows it (read or remembered). */
 export interface BatchTransitionItem {
   readonly shopId: string;
   readonly orderId: string;
   readonly event: OrderEvent;
   readonly from?: OrderState;
+  /**
+   * The worker that must still hold the order's job lease. When it no longer does (the lease
+   * passed to another worker, or the job is gone), nothing is changed or recorded for the order
+   * and its result is `lost`.
+   */
+  readonly leaseHolder?: string;
 }
 
+/** A batch item's outcome: a transition result, or `lost` when its lease holder no longer held the job. */
+export type BatchTransitionResult = TransitionResult | { readonly ok: false; readonly lost: true };
+
 /**
- * `transitionOrder` for many orders at once, in the caller's transaction: the same decisions (the
- * pure `decide` table), the same conditional UPDATE (`WHERE state = from`, so a concurrent change is
- * a recorded "stale" refusal, never a lost update) and the same timeline entries, but in one
- * statement for the whole batch instead of three per order. Results come back in input order.
+ * `transitionOrder` for many orders at once: the same decisions (the pure `decide` table), the same
+ * conditional UPDATE (`WHERE state = from`, so a concurrent change is a recorded "stale" refusal,
+ * never a lost update) and the same timeline entries, in one statement for the whole batch.
+ *
+ * Items with a `leaseHolder` are fenced in that statement: their job rows are locked while still
+ * leased by that worker, so a worker taking a lease over waits for this change, and an order whose
+ * lease has already passed is left alone. When every item's `from` is given this is a single
+ * statement, which the caller may run outside a transaction; otherwise the states are read first.
+ * Results come back in input order.
  */
 export async function transitionOrders(
   tx: Queryable,
   input: { items: readonly BatchTransitionItem[]; at: Date },
-): Promise<TransitionResult[]> {
+): Promise<BatchTransitionResult[]> {
   const { items, at } = input;
   const keys = items.map((i) => orderKey(i.shopId, i.orderId));
   if (new Set(keys).size !== keys.length) {
@@ -34,36 +48,14 @@ export async function transitionOrders(
     const decision = decisions[n];
     return decision === undefined ? [] : [{ item, decision }];
   });
-  const moved = new Set<string>();
+  const outcome = new Map<string, 'moved' | 'lost'>();
   if (rows.length > 0) {
-    const result = await tx.query<{ shop_id: string; order_id: string }>(
-      `WITH input AS (
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-             AS t(shop_id, order_id, event, from_state, to_state, refused, compensations)),
-       moved AS (
-         UPDATE orders o SET state = i.to_state, updated_at = $8
-           FROM input i
-          WHERE i.refused IS NULL AND o.shop_id = i.shop_id AND o.order_id = i.order_id
-            AND o.state = i.from_state
-          RETURNING o.shop_id, o.order_id),
-       timeline AS (
-         INSERT INTO order_events (shop_id, order_id, at, kind, from_state, to_state, detail)
-         SELECT i.shop_id, i.order_id, $8,
-                CASE WHEN m.order_id IS NULL THEN 'transition_refused' ELSE 'transition' END,
-                i.from_state,
-                CASE WHEN m.order_id IS NULL THEN NULL ELSE i.to_state END,
-                CASE
-                  WHEN m.order_id IS NULL THEN jsonb_build_object('event', i.event, 'reason', coalesce(i.refused,
-                    'stale: the order left ' || i.from_state || ' before "' || i.event || '" could apply'))
-                  WHEN i.compensations IS NULL THEN jsonb_build_object('event', i.event)
-                  ELSE jsonb_build_object('event', i.event, 'compensations', to_jsonb(string_to_array(i.compensations, ',')))
-                END
-           FROM input i LEFT JOIN moved m ON m.shop_id = i.shop_id AND m.order_id = i.order_id
-          ORDER BY i.order_id)
-       SELECT shop_id, order_id FROM moved`,
+    const result = await tx.query<{ shop_id: string; order_id: string; outcome: 'moved' | 'lost' }>(
+      TRANSITION_BATCH,
       [
         rows.map((r) => r.item.shopId),
         rows.map((r) => r.item.orderId),
+        rows.map((r) => r.item.leaseHolder ?? null),
         rows.map((r) => r.item.event),
         rows.map((r) => r.decision.from),
         rows.map((r) => (r.decision.ok ? r.decision.to : null)),
@@ -73,21 +65,67 @@ export async function transitionOrders(
         ),
         at,
       ],
+      { prepared: 'creatorflow_transition_orders' },
     );
-    for (const row of result.rows) moved.add(orderKey(row.shop_id, row.order_id));
+    for (const row of result.rows) outcome.set(orderKey(row.shop_id, row.order_id), row.outcome);
   }
 
-  return items.map((item, n): TransitionResult => {
+  return items.map((item, n): BatchTransitionResult => {
     const decision = decisions[n];
+    if (outcome.get(keys[n]!) === 'lost') return { ok: false, lost: true };
     if (decision === undefined) return { ok: false, reason: 'no such order', state: undefined };
     if (!decision.ok) return { ok: false, reason: decision.reason, state: decision.from };
-    if (!moved.has(keys[n]!)) {
+    if (outcome.get(keys[n]!) !== 'moved') {
       const reason = `stale: the order left ${decision.from} before "${item.event}" could apply`;
       return { ok: false, reason, state: undefined };
     }
     return decision;
   });
 }
+
+/**
+ * The batch in one statement. `fenced` locks the job rows still leased by the worker an item names
+ * (items without one pass); `moved` applies the transitions whose order is still in the state they
+ * were decided from; `timeline` records each transition, or its refusal, for every item that passed
+ * the fence. Returns the moved orders and the ones whose lease was lost.
+ */
+const TRANSITION_BATCH = `
+  WITH input AS MATERIALIZED (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+        AS t(shop_id, order_id, holder, event, from_state, to_state, refused, compensations)),
+  fenced AS MATERIALIZED (
+    SELECT j.shop_id, j.order_id
+      FROM order_jobs j JOIN input i ON j.shop_id = i.shop_id AND j.order_id = i.order_id AND j.locked_by = i.holder
+     ORDER BY j.shop_id, j.order_id
+       FOR UPDATE OF j),
+  passed AS MATERIALIZED (
+    SELECT i.* FROM input i
+     WHERE i.holder IS NULL
+        OR EXISTS (SELECT 1 FROM fenced f WHERE f.shop_id = i.shop_id AND f.order_id = i.order_id)),
+  moved AS (
+    UPDATE orders o SET state = i.to_state, updated_at = $9
+      FROM passed i
+     WHERE i.refused IS NULL AND o.shop_id = i.shop_id AND o.order_id = i.order_id
+       AND o.state = i.from_state
+     RETURNING o.shop_id, o.order_id),
+  timeline AS (
+    INSERT INTO order_events (shop_id, order_id, at, kind, from_state, to_state, detail)
+    SELECT i.shop_id, i.order_id, $9,
+           CASE WHEN m.order_id IS NULL THEN 'transition_refused' ELSE 'transition' END,
+           i.from_state,
+           CASE WHEN m.order_id IS NULL THEN NULL ELSE i.to_state END,
+           CASE
+             WHEN m.order_id IS NULL THEN jsonb_build_object('event', i.event, 'reason', coalesce(i.refused,
+               'stale: the order left ' || i.from_state || ' before "' || i.event || '" could apply'))
+             WHEN i.compensations IS NULL THEN jsonb_build_object('event', i.event)
+             ELSE jsonb_build_object('event', i.event, 'compensations', to_jsonb(string_to_array(i.compensations, ',')))
+           END
+      FROM passed i LEFT JOIN moved m ON m.shop_id = i.shop_id AND m.order_id = i.order_id
+     ORDER BY i.order_id)
+  SELECT shop_id, order_id, 'moved' AS outcome FROM moved
+  UNION ALL
+  SELECT shop_id, order_id, 'lost' FROM input i
+   WHERE NOT EXISTS (SELECT 1 FROM passed p WHERE p.shop_id = i.shop_id AND p.order_id = i.order_id)`;
 
 async function currentStates(
   tx: Queryable,

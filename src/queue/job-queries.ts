@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/index.ts';
-import type { Priority } from '../orders/index.ts';
+import type { OrderState, Priority } from '../orders/index.ts';
 
 /** A claimed unit of work: one order, in one lane. */
 export interface OrderJob {
@@ -12,6 +12,8 @@ export interface OrderJob {
   locked_by: string | null;
   locked_until: Date | null;
   last_error: string | null;
+  /** The order's state when the job was claimed (batch claims only): a step may start from it. */
+  order_state?: OrderState;
 }
 
 export interface NewJob {
@@ -206,8 +208,9 @@ export async function continueJobs(
 /**
  * One statement (one commit) per round of the batch worker pool: deletes the jobs this worker
  * finished, releases the ones it hands back (due at their `runAt`), and claims up to each lane's
- * limit of runnable jobs, earliest deadline first, under a lease of that lane's length. The rows it
- * settles are leased by this worker, so none of them can be among the rows it claims.
+ * limit of runnable jobs, earliest deadline first, under a lease of that lane's length, each with its
+ * order's current state. The rows it settles are leased by this worker, so none of them can be among
+ * the rows it claims.
  */
 export async function settleAndClaimJobs(
   db: Queryable,
@@ -238,8 +241,9 @@ export async function settleAndClaimJobs(
           ORDER BY deadline
           LIMIT l.n
           FOR UPDATE SKIP LOCKED) AS picked
+       JOIN orders o ON o.shop_id = picked.shop_id AND o.order_id = picked.order_id
       WHERE j.shop_id = picked.shop_id AND j.order_id = picked.order_id
-      RETURNING j.*`,
+      RETURNING j.*, o.state AS order_state`,
     [
       input.workerId,
       input.now,
@@ -252,6 +256,7 @@ export async function settleAndClaimJobs(
       input.claims.map((c) => c.limit),
       input.claims.map((c) => c.leaseMs),
     ],
+    { prepared: 'creatorflow_settle_and_claim_jobs' },
   );
   return rows.sort((a, b) => a.deadline.getTime() - b.deadline.getTime());
 }

@@ -93,62 +93,81 @@ export type BatchStepEffect = (
 
 /**
  * The batch worker pool's `stepBatch` for the lifecycle: the next step of every job in one
- * transaction. It locks the batch's job rows that this worker still leases (a job whose lease passed
- * to another worker is `lost` and nothing is recorded for it; one that passes later waits for this
- * commit), applies each order's event with `transitionOrders` (state change plus timeline entry;
- * its conditional UPDATE refuses a state that changed since it was read), calls `effect`, commits.
+ * statement. It remembers each claimed job's state from the step before, so a batch is a single
+ * statement: `transitionOrders` fences each order by its job's lease (a job whose lease passed to
+ * another worker is `lost` and nothing is recorded for it; one that passes later waits for this
+ * commit), applies the event (state change plus timeline entry; its conditional UPDATE refuses a
+ * state that changed since) and commits. A job's first step starts from the state its claim read
+ * (or reads it, for a job claimed without one).
+ * With an `effect`, the batch and the effect run in one transaction.
  */
 export function lifecycleStepBatch(deps: {
   db: Database;
   clock: Clock;
   effect?: BatchStepEffect;
 }): (jobs: readonly OrderJob[]) => Promise<BatchStepOutcome[]> {
-  return (jobs) =>
-    deps.db.transaction(async (tx) => {
-      const { rows } = await tx.query<{ shop_id: string; order_id: string; state: OrderState }>(
-        `SELECT o.shop_id, o.order_id, o.state
-           FROM orders o
-           JOIN order_jobs j ON j.shop_id = o.shop_id AND j.order_id = o.order_id
-           JOIN unnest($1::text[], $2::text[], $3::text[]) AS t(shop_id, order_id, holder)
-             ON t.shop_id = o.shop_id AND t.order_id = o.order_id AND j.locked_by = t.holder
-          ORDER BY j.shop_id, j.order_id
-            FOR UPDATE OF j`,
-        [jobs.map((j) => j.shop_id), jobs.map((j) => j.order_id), jobs.map((j) => j.locked_by)],
-      );
-      const states = new Map(rows.map((r) => [orderKey(r.shop_id, r.order_id), r.state]));
-      const unique = [...new Map(jobs.map((job) => [orderKey(job.shop_id, job.order_id), job])).values()];
-      const steps = unique.flatMap((job) => {
-        const from = states.get(orderKey(job.shop_id, job.order_id));
-        const event = from === undefined ? undefined : LIFECYCLE_EVENTS[from];
-        return from === undefined || event === undefined
-          ? []
-          : [{ shopId: job.shop_id, orderId: job.order_id, event, from }];
-      });
-      const results = await transitionOrders(tx, { items: steps, at: new Date(deps.clock.now()) });
-      const outcomes = new Map<string, BatchStepOutcome>();
-      steps.forEach((step, n) => {
-        const result = results[n]!;
-        outcomes.set(
-          orderKey(step.shopId, step.orderId),
-          !result.ok
-            ? { next: 'failed', error: `step "${step.event}" was refused: ${result.reason}` }
-            : result.to === 'shipped'
-              ? { next: 'done' }
-              : { next: 'continue' },
-        );
-      });
-      await deps.effect?.(
-        tx,
-        steps.filter((_, n) => results[n]!.ok),
-      );
-      const answered = new Set<string>();
-      return jobs.map((job): BatchStepOutcome => {
-        const k = orderKey(job.shop_id, job.order_id);
-        // A second copy of one order (claimed again by this worker after its lease ran out) is
-        // stepped once: the copy counts as lost.
-        if (!states.has(k) || answered.has(k)) return { next: 'lost' };
-        answered.add(k);
-        return outcomes.get(k) ?? { next: 'done' };
-      });
+  // The state each held job's order was left in by its last step here; a job object lives as long
+  // as its claim, so a re-claimed order starts unknown and is read again.
+  const known = new WeakMap<OrderJob, OrderState>();
+
+  return async (jobs) => {
+    const unique = [...new Map(jobs.map((job) => [orderKey(job.shop_id, job.order_id), job])).values()];
+    const unread = unique.filter((job) => !known.has(job) && job.order_state === undefined);
+    const read = unread.length === 0 ? new Map<string, OrderState>() : await readStates(deps.db, unread);
+    const stateOf = (job: OrderJob) =>
+      known.get(job) ?? job.order_state ?? read.get(orderKey(job.shop_id, job.order_id));
+
+    const steps = unique.flatMap((job) => {
+      const from = stateOf(job);
+      const event = from === undefined ? undefined : LIFECYCLE_EVENTS[from];
+      return from === undefined || event === undefined
+        ? []
+        : [{ job, step: { shopId: job.shop_id, orderId: job.order_id, event, from } }];
     });
+    const items = steps.map(({ job, step }) => ({ ...step, leaseHolder: job.locked_by ?? undefined }));
+    const at = new Date(deps.clock.now());
+    const results = deps.effect
+      ? await deps.db.transaction(async (tx) => {
+          const results = await transitionOrders(tx, { items, at });
+          await deps.effect?.(
+            tx,
+            steps.filter((_, n) => results[n]!.ok).map((s) => s.step),
+          );
+          return results;
+        })
+      : await transitionOrders(deps.db, { items, at });
+
+    const stepped = new Set(unique);
+    const outcomes = new Map<OrderJob, BatchStepOutcome>();
+    steps.forEach(({ job, step }, n) => {
+      const result = results[n]!;
+      if (result.ok) {
+        known.set(job, result.to);
+        outcomes.set(job, result.to === 'shipped' ? { next: 'done' } : { next: 'continue' });
+      } else if ('lost' in result) {
+        outcomes.set(job, { next: 'lost' });
+      } else {
+        known.delete(job);
+        outcomes.set(job, { next: 'failed', error: `step "${step.event}" was refused: ${result.reason}` });
+      }
+    });
+    return jobs.map((job): BatchStepOutcome => {
+      // A second copy of one order (claimed again by this worker after its lease ran out) is
+      // stepped once: the copy counts as lost. An order that is gone is lost as well.
+      if (!stepped.has(job) || stateOf(job) === undefined) return { next: 'lost' };
+      return outcomes.get(job) ?? { next: 'done' };
+    });
+  };
+}
+
+/** The current state of each job's order (an order that is gone has none). */
+async function readStates(db: Queryable, jobs: readonly OrderJob[]): Promise<Map<string, OrderState>> {
+  const { rows } = await db.query<{ shop_id: string; order_id: string; state: OrderState }>(
+    `SELECT o.shop_id, o.order_id, o.state
+       FROM orders o JOIN unnest($1::text[], $2::text[]) AS t(shop_id, order_id)
+         ON o.shop_id = t.shop_id AND o.order_id = t.order_id`,
+    [jobs.map((j) => j.shop_id), jobs.map((j) => j.order_id)],
+    { prepared: 'creatorflow_read_order_states' },
+  );
+  return new Map(rows.map((r) => [orderKey(r.shop_id, r.order_id), r.state]));
 }

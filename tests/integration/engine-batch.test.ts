@@ -94,6 +94,68 @@ describe('batched transitions', () => {
   });
 });
 
+describe('fenced batched transitions', () => {
+  it('change nothing and record nothing for an order whose job another worker now leases', async () => {
+    await addOrders(['mine', 'theirs', 'free']);
+    await queue(['mine', 'theirs']);
+    await test.db.query(`UPDATE order_jobs SET locked_by = 'w1' WHERE order_id = 'mine'`);
+    await test.db.query(`UPDATE order_jobs SET locked_by = 'w2' WHERE order_id = 'theirs'`);
+    const results = await transitionOrders(test.db, {
+      items: ['mine', 'theirs', 'free'].map((orderId) => ({
+        shopId: 's',
+        orderId,
+        event: 'validate' as const,
+        from: 'received' as const,
+        ...(orderId === 'free' ? {} : { leaseHolder: 'w1' }),
+      })),
+      at: new Date(),
+    });
+    expect(results).toEqual([
+      { ok: true, from: 'received', to: 'validated', compensations: [] },
+      { ok: false, lost: true },
+      { ok: true, from: 'received', to: 'validated', compensations: [] },
+    ]);
+    const { rows } = await test.db.query(`SELECT order_id, state FROM orders ORDER BY order_id`);
+    expect(rows).toEqual([
+      { order_id: 'free', state: 'validated' },
+      { order_id: 'mine', state: 'validated' },
+      { order_id: 'theirs', state: 'received' },
+    ]);
+    expect(await timelines()).toMatchObject([
+      { order_id: 'free', kind: 'transition' },
+      { order_id: 'mine', kind: 'transition' },
+    ]);
+  });
+
+  it('leave every index on orders free of `state`, so a step between in-progress states is a HOT update', async () => {
+    // Any index whose key, expression or predicate reads `state` makes each state change rewrite an
+    // entry in every index on orders; the order list filters on the generated `state_group` instead.
+    const { rows } = await test.db.query<{ index: string }>(
+      `SELECT i.indexrelid::regclass::text AS index
+         FROM pg_index i
+        WHERE i.indrelid = 'orders'::regclass
+          AND ((SELECT attnum FROM pg_attribute WHERE attrelid = 'orders'::regclass AND attname = 'state') = ANY (i.indkey)
+               OR coalesce(pg_get_expr(i.indexprs, i.indrelid), '') ~ '\\mstate\\M'
+               OR coalesce(pg_get_expr(i.indpred, i.indrelid), '') ~ '\\mstate\\M')`,
+    );
+    expect(rows).toEqual([]);
+    await addOrders(['g']);
+    const group = async () =>
+      (await test.db.query<{ state_group: string }>(`SELECT state_group FROM orders WHERE order_id = 'g'`))
+        .rows[0]!.state_group;
+    expect(await group()).toBe('in_progress');
+    for (const event of ['validate', 'start_processing', 'reserve_stock', 'buy_label'] as const) {
+      await transitionOrders(test.db, { items: [{ shopId: 's', orderId: 'g', event }], at: new Date() });
+      expect(await group()).toBe('in_progress');
+    }
+    await transitionOrders(test.db, {
+      items: [{ shopId: 's', orderId: 'g', event: 'ship' }],
+      at: new Date(),
+    });
+    expect(await group()).toBe('shipped');
+  });
+});
+
 describe('lifecycle steps', () => {
   it('a batch records nothing for a job whose lease another worker took over', async () => {
     await addOrders(['p', 'q']);
@@ -127,6 +189,28 @@ describe('lifecycle steps', () => {
       { order_id: 'p', state: 'received' },
       { order_id: 'q', state: 'validated' },
     ]);
+  });
+
+  it('a batch started from a state that changed since the claim is refused as stale and changes nothing', async () => {
+    await addOrders(['r']);
+    await queue(['r']);
+    const clock = new ManualClock(Date.now());
+    const [job] = await claimJobs(test.db, {
+      lane: 'viral',
+      limit: 1,
+      workerId: 'w1',
+      leaseMs: 60_000,
+      now: new Date(clock.now()),
+    });
+    // The claim saw `received`; TikTok cancels the order before the step runs.
+    await transitionOrders(test.db, {
+      items: [{ shopId: 's', orderId: 'r', event: 'tiktok_cancel' }],
+      at: new Date(),
+    });
+    const outcomes = await lifecycleStepBatch({ db: test.db, clock })([{ ...job!, order_state: 'received' }]);
+    expect(outcomes).toEqual([{ next: 'failed', error: expect.stringContaining('stale') as unknown }]);
+    const { rows } = await test.db.query(`SELECT state FROM orders WHERE order_id = 'r'`);
+    expect(rows).toEqual([{ state: 'cancelled' }]);
   });
 
   it('the single-step pool runs consecutive steps under one lease and ships every order once', async () => {

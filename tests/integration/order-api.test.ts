@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { transitionOrder } from '../../src/orders/index.ts';
+import { ORDER_STATES, transitionOrder } from '../../src/orders/index.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
 import { AUTH, buildTestServer } from '../helpers/test-server.ts';
 
@@ -83,6 +83,25 @@ describe('the order API', () => {
     const res = await get(url);
     expect(res.statusCode).toBe(400);
     expect(res.json().error.message).toMatch(message);
+  });
+
+  it('filters by each state, whether the order is in progress or at rest', async () => {
+    const states = [...ORDER_STATES];
+    await test.db.query(
+      `INSERT INTO orders (shop_id, order_id, state, received_at, sla_deadline)
+       SELECT 's2', 'st-' || s, s, timestamptz '2026-11-23 12:00:00+00', now()
+         FROM unnest($1::text[]) AS s`,
+      [states],
+    );
+    for (const state of states) {
+      const { orders } = (await get(`/api/orders?state=${state}&shop_id=s2&limit=100`)).json<{
+        orders: { id: string; state: string }[];
+      }>();
+      expect(orders.filter((o) => o.id.startsWith('st-'))).toEqual([
+        expect.objectContaining({ id: `st-${state}`, state }),
+      ]);
+      expect(orders.every((o) => o.state === state)).toBe(true);
+    }
   });
 
   it('answers 404 for an unknown order and 401 without the token', async () => {
