@@ -30,14 +30,16 @@ const ruleIdSchema = z.object({
   id: z.string().regex(/^[a-z0-9_-]{1,64}$/, 'use 1-64 lower-case letters, digits, - or _'),
 });
 
+const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
+
 const ruleBodySchema = z.object({
   name: z.string().trim().min(1).max(200),
   metric: z.enum(ALERT_METRIC_NAMES as [string, ...string[]], {
     message: `use one of ${ALERT_METRIC_NAMES.join(', ')}`,
   }),
   comparison: z.enum(COMPARISONS as [string, ...string[]], { message: 'use below, above or at_least' }),
-  threshold: z.number().finite(),
-  severity: z.enum(['info', 'low', 'medium', 'high', 'critical']),
+  threshold: z.number({ message: 'enter a number' }).finite('enter a finite number'),
+  severity: z.enum(SEVERITIES, { message: `use one of ${SEVERITIES.join(', ')}` }),
   notify_roles: z
     .array(z.enum(NOTIFY_ROLES as [string, ...string[]]))
     .max(3)
@@ -49,7 +51,8 @@ const ruleBodySchema = z.object({
 
 /**
  * The alerts API (auth is the caller's): `GET /api/alerts?status=&limit=`,
- * `POST /api/alerts/:id/acknowledge {by?}`, `GET /api/alert-rules` (with the metric catalogue) and
+ * `POST /api/alerts/:id/acknowledge {by?}`, `GET /api/alert-rules` (with the metric catalogue and
+ * the comparisons, severities and roles a rule may use) and
  * `PUT /api/alert-rules/:id` to create or replace a rule.
  */
 export function registerAlertRoutes(app: FastifyInstance, deps: { db: Database; clock: Clock }): void {
@@ -69,6 +72,10 @@ export function registerAlertRoutes(app: FastifyInstance, deps: { db: Database; 
   app.get('/api/alert-rules', async () => ({
     rules: await listAlertRules(deps.db),
     metrics: Object.fromEntries(ALERT_METRIC_NAMES.map((m) => [m, ALERT_METRICS[m].description])),
+    // What a rule may say, so a form can offer exactly the accepted values.
+    comparisons: COMPARISONS,
+    severities: SEVERITIES,
+    roles: NOTIFY_ROLES,
   }));
 
   app.put<{ Params: { id: string } }>('/api/alert-rules/:id', async (request, reply) => {

@@ -206,6 +206,35 @@ describe.skipIf(!haveChromium)('the dashboard in a real browser', () => {
     await shot('alerts');
   });
 
+  it('changes an alert rule on the alerts page, with a bad value named next to its field', async () => {
+    await page.goto(`${server.url}/#/alerts`);
+    const row = page.locator('tr[data-rule="processing-time-p95"]');
+    await row.getByRole('button', { name: 'Edit' }).click();
+    const form = page.locator('#alert-rule-form');
+    await form.locator('input[name="threshold"]').fill('');
+    await form.getByRole('button', { name: 'Save rule' }).click();
+    await expect
+      .poll(() => form.locator('[data-error-for="threshold"]').textContent(), { timeout: 10_000 })
+      .toMatch(/number/i);
+    expect(await form.locator('.notice').textContent()).toContain('fix the field marked above');
+    await form.scrollIntoViewIfNeeded();
+    await shot('alert-rule-editor', false);
+
+    await form.locator('input[name="threshold"]').fill('45');
+    await form.locator('select[name="severity"]').selectOption('high');
+    await form.locator('input[name="notify_roles"][value="devops"]').check();
+    await form.getByRole('button', { name: 'Save rule' }).click();
+    await page.waitForSelector('#alerts-page-rules .notice.ok');
+    expect(await page.textContent('#alerts-page-rules .notice.ok')).toBe(
+      'Alert rule "Processing time p95 over 60 s" saved.',
+    );
+    expect(await row.textContent()).toContain('processing_time_p95_seconds above 45');
+    const { rows } = await test.db.query(
+      `SELECT threshold, severity, notify_roles FROM alert_rules WHERE id = 'processing-time-p95'`,
+    );
+    expect(rows).toEqual([{ threshold: 45, severity: 'high', notify_roles: ['team_lead', 'devops'] }]);
+  });
+
   it('shows stock, reserved and available with low stock marked, and purchase orders', async () => {
     // What the re-order action stores when a spike drains a SKU.
     await test.db.query(

@@ -8,12 +8,151 @@ function duration(a) {
   return s < 90 ? `${s} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
 }
 
+const RULE_FIELDS = [
+  'comparison',
+  'threshold',
+  'severity',
+  'notify_roles',
+  'min_samples',
+  'clear_for_seconds',
+];
+
+/**
+ * The form that changes one alert rule: its condition, severity, who is told, how long it must
+ * stay clear, and whether it is on. Saves with PUT /api/alert-rules/{id}; the API's complaints
+ * appear next to the field they name.
+ */
+function ruleEditor(rule, catalogue, onSaved) {
+  const message = notice();
+  const errorSlot = (field) =>
+    h('p', { class: 'field-error', dataset: { errorFor: field }, role: 'alert', hidden: true });
+  const field = (name, label, input) =>
+    h('label', { class: 'field' }, h('span', {}, label), input, errorSlot(name));
+  const select = (name, values, current) =>
+    h(
+      'select',
+      { name },
+      values.map((v) => h('option', { value: v, selected: v === current }, fmt.words(v))),
+    );
+  const number = (name, value, attrs = {}) =>
+    h('input', { name, type: 'number', value, step: 'any', ...attrs });
+
+  const form = h(
+    'form',
+    { id: 'alert-rule-form', class: 'alert-rule-form', novalidate: true, dataset: { rule: rule.id } },
+    h('h3', {}, `Edit: ${rule.name}`),
+    h('p', { class: 'small muted' }, `${rule.metric}: ${catalogue.metrics[rule.metric] ?? ''}`),
+    field(
+      'comparison',
+      'Fires when the figure is',
+      select('comparison', catalogue.comparisons, rule.comparison),
+    ),
+    field('threshold', 'Threshold', number('threshold', rule.threshold)),
+    field('severity', 'Severity', select('severity', catalogue.severities, rule.severity)),
+    h(
+      'fieldset',
+      { class: 'field checks' },
+      h('legend', {}, 'Notify'),
+      catalogue.roles.map((role) =>
+        h(
+          'label',
+          { class: 'check' },
+          h('input', {
+            type: 'checkbox',
+            name: 'notify_roles',
+            value: role,
+            checked: rule.notify_roles.includes(role),
+          }),
+          ` ${fmt.words(role)}`,
+        ),
+      ),
+      errorSlot('notify_roles'),
+    ),
+    field(
+      'min_samples',
+      'Needs at least (samples)',
+      number('min_samples', rule.min_samples, { step: 1, min: 0 }),
+    ),
+    field(
+      'clear_for_seconds',
+      'Resolved after clear for (s)',
+      number('clear_for_seconds', rule.clear_for_seconds, { step: 1, min: 0 }),
+    ),
+    h(
+      'fieldset',
+      { class: 'field checks' },
+      h('legend', {}, 'Rule'),
+      h(
+        'label',
+        { class: 'check' },
+        h('input', { type: 'checkbox', name: 'enabled', checked: rule.enabled }),
+        ' is on',
+      ),
+    ),
+    message.el,
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'submit', class: 'primary' }, 'Save rule'),
+      h('button', { type: 'button', onclick: () => form.remove() }, 'Cancel'),
+    ),
+  );
+
+  const numberOf = (name) => {
+    const value = form.elements[name].value.trim();
+    return value === '' ? null : Number(value);
+  };
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    for (const slot of form.querySelectorAll('.field-error')) {
+      slot.hidden = true;
+      slot.textContent = '';
+    }
+    message.clear();
+    const body = {
+      name: rule.name,
+      metric: rule.metric,
+      comparison: form.elements.comparison.value,
+      threshold: numberOf('threshold'),
+      severity: form.elements.severity.value,
+      notify_roles: [...form.querySelectorAll('input[name="notify_roles"]:checked')].map((el) => el.value),
+      min_samples: numberOf('min_samples'),
+      clear_for_seconds: numberOf('clear_for_seconds'),
+      enabled: form.elements.enabled.checked,
+    };
+    try {
+      await api(`/api/alert-rules/${encodeURIComponent(rule.id)}`, { method: 'PUT', body });
+      form.remove();
+      onSaved(rule);
+    } catch (error) {
+      const problems = error.details?.problems ?? [];
+      let placed = 0;
+      for (const p of problems) {
+        const name = RULE_FIELDS.find(
+          (f) => p.field === f || p.field.startsWith(`${f}.`) || p.field.startsWith(`${f}[`),
+        );
+        const slot = name && form.querySelector(`[data-error-for="${name}"]`);
+        if (!slot) continue;
+        slot.textContent = p.message;
+        slot.hidden = false;
+        placed++;
+      }
+      message.show(
+        problems.length && placed === problems.length
+          ? `Not saved: fix the ${placed === 1 ? 'field' : `${placed} fields`} marked above.`
+          : `Not saved: ${errorText(error)}`,
+      );
+    }
+  });
+  return form;
+}
+
 /** Renders the alerts page (refreshed with every live overview); returns the cleanup. */
 export function render(view, { live }) {
   const message = notice();
   const activeSlot = h('div', { id: 'active-alerts' });
   const pastSlot = h('div', { id: 'past-alerts' });
-  const rulesSlot = h('div');
+  const rulesSlot = h('div', { id: 'alerts-page-rules' });
   replace(
     view,
     h('div', { class: 'page-head' }, h('h1', {}, 'Alerts')),
@@ -105,43 +244,60 @@ export function render(view, { live }) {
     }
   };
 
-  api('/api/alert-rules').then(
-    ({ rules }) => {
-      replace(
-        rulesSlot,
-        dataTable(
-          [
-            h('th', {}, 'Rule'),
-            h('th', {}, 'Condition'),
-            h('th', {}, 'Severity'),
-            h('th', { class: 'hide-sm' }, 'Notifies'),
-            h('th', {}, 'On'),
-          ],
-          h(
-            'tbody',
-            {},
-            rules.map((r) =>
-              h(
-                'tr',
-                {},
-                h('td', {}, r.name),
-                h('td', { class: 'mono small' }, `${r.metric} ${fmt.words(r.comparison)} ${r.threshold}`),
-                h('td', {}, pill(r.severity, 'severity')),
-                h('td', { class: 'hide-sm' }, r.notify_roles.map(fmt.words).join(', ') || '—'),
-                h('td', {}, r.enabled ? 'yes' : 'no'),
+  const rulesMessage = notice();
+  const loadRules = () =>
+    api('/api/alert-rules').then(
+      (catalogue) => {
+        const editorSlot = h('div');
+        replace(
+          rulesSlot,
+          rulesMessage.el,
+          dataTable(
+            [
+              h('th', {}, 'Rule'),
+              h('th', {}, 'Condition'),
+              h('th', {}, 'Severity'),
+              h('th', { class: 'hide-sm' }, 'Notifies'),
+              h('th', {}, 'On'),
+              h('th', {}, ''),
+            ],
+            h(
+              'tbody',
+              {},
+              catalogue.rules.map((r) =>
+                h(
+                  'tr',
+                  { dataset: { rule: r.id } },
+                  h('td', {}, r.name),
+                  h('td', { class: 'mono small' }, `${r.metric} ${fmt.words(r.comparison)} ${r.threshold}`),
+                  h('td', {}, pill(r.severity, 'severity')),
+                  h('td', { class: 'hide-sm' }, r.notify_roles.map(fmt.words).join(', ') || '—'),
+                  h('td', {}, r.enabled ? 'yes' : 'no'),
+                  h(
+                    'td',
+                    {},
+                    h(
+                      'button',
+                      {
+                        type: 'button',
+                        onclick: () => replace(editorSlot, ruleEditor(r, catalogue, saved)),
+                      },
+                      'Edit',
+                    ),
+                  ),
+                ),
               ),
             ),
           ),
-        ),
-        h(
-          'p',
-          { class: 'small muted' },
-          'Change a rule with PUT /api/alert-rules/{id} (see docs/dashboard.md).',
-        ),
-      );
-    },
-    (error) => replace(rulesSlot, h('p', { class: 'error' }, errorText(error))),
-  );
+          editorSlot,
+        );
+      },
+      (error) => replace(rulesSlot, h('p', { class: 'error' }, errorText(error))),
+    );
+  const saved = (rule) => {
+    void loadRules().then(() => rulesMessage.show(`Alert rule "${rule.name}" saved.`, 'ok'));
+  };
+  void loadRules();
 
   void load();
   let lastCount;
