@@ -72,6 +72,7 @@ export async function apiBenchmark(): Promise<void> {
       ['list: state=failed', () => '/api/orders?state=failed&limit=50'],
       ['list: state=processing (in progress)', () => '/api/orders?state=processing&limit=50'],
       ['list: state=delivered', () => '/api/orders?state=delivered&limit=50'],
+      ['list: state=validated (none in it)', () => '/api/orders?state=validated&limit=50'],
       ['list: priority=viral', () => '/api/orders?priority=viral&limit=50'],
       ['list: shop_id=shop-7', () => '/api/orders?shop_id=shop-7&limit=50'],
       ['list: state+priority+shop', () => '/api/orders?state=failed&priority=vip&shop_id=shop-3&limit=50'],

@@ -6,7 +6,7 @@
  * per-lane p50/p99 from enqueue to shipped, and peak RSS (sampled) for each. Contenders: `single`
  * (the single-step worker pool, one transaction per step), `batch` (the batch worker pool), `pgboss`;
  * ENGINE_BENCH_CONTENDERS=batch,pgboss runs only those. The batch pool drains ENGINE_BENCH_REPEAT
- * times (default 3) and its median run is shown: run-to-run speed varies on a shared machine.
+ * times (default 5) and its median run is shown: run-to-run speed varies on a shared machine.
  */
 import { PRIORITIES, SLA_MS, type Priority } from '../src/orders/index.ts';
 import { enqueueJobs, startWorkerPool } from '../src/queue/index.ts';
@@ -48,7 +48,7 @@ export async function engineBenchmark(): Promise<void> {
     `${count.toLocaleString('en-US')} orders, ${LIFECYCLE_STEPS} steps each, PostgreSQL\n`,
   );
 
-  const repeat = Number(process.env.ENGINE_BENCH_REPEAT ?? 3);
+  const repeat = Number(process.env.ENGINE_BENCH_REPEAT ?? 5);
   if (!Number.isInteger(repeat) || repeat < 1) {
     process.stderr.write(
       `ENGINE_BENCH_REPEAT must be a whole number of at least 1 (got ${String(repeat)})\n`,

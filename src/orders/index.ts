@@ -2,6 +2,7 @@ export {
   HOLDS_STOCK,
   ORDER_STATES,
   PRIORITIES,
+  RESTING_STATES,
   SLA_MS,
   TERMINAL_STATES,
   type OrderState,

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/index.ts';
-import type { OrderState, Priority } from './states.ts';
+import { RESTING_STATES, type OrderState, type Priority } from './states.ts';
 
 /** An order as the operator API shows it (CONTRACT.md). */
 export interface OrderView {
@@ -59,14 +59,37 @@ export interface OrderCursor {
   orderId: string;
 }
 
-/** Orders newest first, filtered, one page at a time by keyset (stable under inserts). */
+/**
+ * How many in-progress orders one page of a list filtered by an in-progress state looks through.
+ * Such a state is not indexed (so that an order's steps are HOT updates; see migration 0009): the
+ * page walks the in-progress orders newest first and keeps that state's, so this bounds the work
+ * of one request (about 10 ms) however large a backlog is.
+ */
+export const IN_PROGRESS_SCAN_LIMIT = 5_000;
+
+/**
+ * Orders newest first, filtered, one page at a time by keyset (stable under inserts). `next` is
+ * where the following page starts, or undefined at the end. A page filtered by an in-progress state
+ * looks through at most `scanLimit` in-progress orders, so in a large backlog it can hold fewer
+ * orders than `limit` (even none) and still have a `next`.
+ */
 export async function listOrders(
   db: Queryable,
-  filter: { state?: OrderState; priority?: Priority; shopId?: string; limit: number; after?: OrderCursor },
+  filter: {
+    state?: OrderState;
+    priority?: Priority;
+    shopId?: string;
+    limit: number;
+    after?: OrderCursor;
+    scanLimit?: number;
+  },
 ): Promise<{ orders: OrderView[]; next: OrderCursor | undefined }> {
+  if (filter.state !== undefined && !RESTING_STATES.has(filter.state)) {
+    return listInProgressOrders(db, { ...filter, state: filter.state });
+  }
   const { rows } = await db.query<OrderView>(
     `SELECT ${VIEW} FROM orders
-      WHERE ($1::text IS NULL OR (state_group = order_state_group($1) AND state = $1))
+      WHERE ($1::text IS NULL OR (state_group = $1 AND state = $1))
         AND ($2::text IS NULL OR priority = $2)
         AND ($3::text IS NULL OR shop_id = $3)
         AND ($4::timestamptz IS NULL OR (received_at, order_id) < ($4, $5))
@@ -81,9 +104,70 @@ export async function listOrders(
       filter.limit + 1,
     ],
   );
-  const orders = rows.slice(0, filter.limit);
+  return pageOf(rows, filter.limit);
+}
+
+/**
+ * A page of orders in one in-progress state: the newest `scanLimit` in-progress orders after the
+ * cursor (`scanned`), the page's orders among them, and the last order looked at, where the next
+ * page resumes when the look-through stopped before the page was full.
+ */
+async function listInProgressOrders(
+  db: Queryable,
+  filter: {
+    state: OrderState;
+    priority?: Priority;
+    shopId?: string;
+    limit: number;
+    after?: OrderCursor;
+    scanLimit?: number;
+  },
+): Promise<{ orders: OrderView[]; next: OrderCursor | undefined }> {
+  const { rows } = await db.query<
+    { looked_at: number; last_at: Date | null; last_id: string | null } & (
+      OrderView | Record<keyof OrderView, null>
+    )
+  >(
+    `WITH scanned AS MATERIALIZED (
+       SELECT shop_id AS s_shop, order_id AS s_order, received_at AS s_at, state AS s_state FROM orders
+        WHERE state_group = 'in_progress'
+          AND ($2::text IS NULL OR priority = $2)
+          AND ($3::text IS NULL OR shop_id = $3)
+          AND ($4::timestamptz IS NULL OR (received_at, order_id) < ($4, $5))
+        ORDER BY received_at DESC, order_id DESC
+        LIMIT $7),
+     matched AS (
+       SELECT s_shop, s_order FROM scanned WHERE s_state = $1 ORDER BY s_at DESC, s_order DESC LIMIT $6),
+     summary AS (
+       SELECT (SELECT count(*) FROM scanned)::int AS looked_at, last.s_at AS last_at, last.s_order AS last_id
+         FROM (SELECT 1) AS one
+         LEFT JOIN LATERAL (SELECT s_at, s_order FROM scanned ORDER BY s_at, s_order LIMIT 1) AS last ON true)
+     SELECT summary.*, ${VIEW}
+       FROM summary
+       LEFT JOIN (matched JOIN orders ON orders.shop_id = matched.s_shop AND orders.order_id = matched.s_order) ON true
+      ORDER BY received_at DESC, order_id DESC`,
+    [
+      filter.state,
+      filter.priority ?? null,
+      filter.shopId ?? null,
+      filter.after?.receivedAt ?? null,
+      filter.after?.orderId ?? null,
+      filter.limit + 1,
+      filter.scanLimit ?? IN_PROGRESS_SCAN_LIMIT,
+    ],
+  );
+  const summary = rows[0]!;
+  const found = rows.filter((row): row is typeof row & OrderView => row.id !== null);
+  const page = pageOf(found, filter.limit);
+  const stoppedEarly = summary.looked_at === (filter.scanLimit ?? IN_PROGRESS_SCAN_LIMIT);
+  if (page.next || !stoppedEarly || summary.last_at === null || summary.last_id === null) return page;
+  return { orders: page.orders, next: { receivedAt: summary.last_at, orderId: summary.last_id } };
+}
+
+/** The first `limit` rows, and where the next page starts when there were more. */
+function pageOf(rows: OrderView[], limit: number): { orders: OrderView[]; next: OrderCursor | undefined } {
+  const orders = rows.slice(0, limit);
   const last = orders.at(-1);
-  const next =
-    rows.length > filter.limit && last ? { receivedAt: last.received_at, orderId: last.id } : undefined;
+  const next = rows.length > limit && last ? { receivedAt: last.received_at, orderId: last.id } : undefined;
   return { orders, next };
 }

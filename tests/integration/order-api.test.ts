@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORDER_STATES, transitionOrder } from '../../src/orders/index.ts';
+import { ORDER_STATES, RESTING_STATES, listOrders, transitionOrder } from '../../src/orders/index.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
 import { AUTH, buildTestServer } from '../helpers/test-server.ts';
 
@@ -107,5 +107,49 @@ describe('the order API', () => {
   it('answers 404 for an unknown order and 401 without the token', async () => {
     expect((await get('/api/orders/nope')).statusCode).toBe(404);
     expect((await app.inject({ method: 'GET', url: '/api/orders' })).statusCode).toBe(401);
+  });
+});
+
+describe('the order list filtered by a state an order is passing through', () => {
+  it('groups states in the database exactly as the list expects', async () => {
+    for (const state of ORDER_STATES) {
+      const { rows } = await test.db.query<{ group: string }>(`SELECT order_state_group($1) AS group`, [
+        state,
+      ]);
+      expect([state, rows[0]!.group]).toEqual([state, RESTING_STATES.has(state) ? state : 'in_progress']);
+    }
+  });
+
+  it('pages through a backlog a bounded look at a time, finding each matching order once', async () => {
+    // 30 orders in progress, newest first b30 ... b01; five of them validated, the rest processing.
+    const validated = ['b29', 'b22', 'b15', 'b08', 'b02'];
+    await test.db.query(
+      `INSERT INTO orders (shop_id, order_id, state, received_at, sla_deadline)
+       SELECT 's1', 'b' || lpad(i::text, 2, '0'),
+              CASE WHEN 'b' || lpad(i::text, 2, '0') = ANY($1) THEN 'validated' ELSE 'processing' END,
+              timestamptz '2026-11-20 12:00:00+00' + i * interval '1 second', now()
+         FROM generate_series(1, 30) AS i`,
+      [validated],
+    );
+    const seen: string[] = [];
+    const pageSizes: number[] = [];
+    let after: Parameters<typeof listOrders>[1]['after'];
+    for (let pages = 0; pages < 50; pages++) {
+      const page = await listOrders(test.db, {
+        state: 'validated',
+        shopId: 's1',
+        limit: 2,
+        scanLimit: 4,
+        after,
+      });
+      seen.push(...page.orders.map((o) => o.id));
+      pageSizes.push(page.orders.length);
+      if (!page.next) break;
+      after = page.next;
+    }
+    expect(seen.filter((id) => id.startsWith('b'))).toEqual(validated);
+    expect(pageSizes).toContain(0); // a look through four processing orders finds none, and goes on
+    const all = await listOrders(test.db, { state: 'validated', shopId: 's1', limit: 10 });
+    expect(all.orders.map((o) => o.id).filter((id) => id.startsWith('b'))).toEqual(validated);
   });
 });

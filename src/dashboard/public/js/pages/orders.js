@@ -124,7 +124,18 @@ export function render(view, { live }) {
         tbody,
         page.orders.length
           ? page.orders.map(row)
-          : h('tr', {}, h('td', { colspan: 7, class: 'muted' }, 'No orders match these filters.')),
+          : h(
+              'tr',
+              {},
+              h(
+                'td',
+                { colspan: 7, class: 'muted' },
+                // A state orders pass through is looked for a few thousand orders at a time.
+                state.next
+                  ? 'None on this page of a long backlog; Next looks further back.'
+                  : 'No orders match these filters.',
+              ),
+            ),
       );
       replace(
         pager,
