@@ -59,6 +59,23 @@ export interface OrderCursor {
   orderId: string;
 }
 
+/** What the order list can be filtered by, and where a page starts. */
+export interface OrderListFilter {
+  state?: OrderState;
+  priority?: Priority;
+  shopId?: string;
+  limit: number;
+  after?: OrderCursor;
+  /** For an in-progress state: how many in-progress orders a page looks through (tests lower it). */
+  scanLimit?: number;
+}
+
+/** A page of the order list; `next` is where the following page starts, undefined at the end. */
+export interface OrderPage {
+  orders: OrderView[];
+  next: OrderCursor | undefined;
+}
+
 /**
  * How many in-progress orders one page of a list filtered by an in-progress state looks through.
  * Such a state is not indexed (so that an order's steps are HOT updates; see migration 0009): the
@@ -73,17 +90,7 @@ export const IN_PROGRESS_SCAN_LIMIT = 5_000;
  * looks through at most `scanLimit` in-progress orders, so in a large backlog it can hold fewer
  * orders than `limit` (even none) and still have a `next`.
  */
-export async function listOrders(
-  db: Queryable,
-  filter: {
-    state?: OrderState;
-    priority?: Priority;
-    shopId?: string;
-    limit: number;
-    after?: OrderCursor;
-    scanLimit?: number;
-  },
-): Promise<{ orders: OrderView[]; next: OrderCursor | undefined }> {
+export async function listOrders(db: Queryable, filter: OrderListFilter): Promise<OrderPage> {
   if (filter.state !== undefined && !RESTING_STATES.has(filter.state)) {
     return listInProgressOrders(db, { ...filter, state: filter.state });
   }
@@ -114,15 +121,8 @@ export async function listOrders(
  */
 async function listInProgressOrders(
   db: Queryable,
-  filter: {
-    state: OrderState;
-    priority?: Priority;
-    shopId?: string;
-    limit: number;
-    after?: OrderCursor;
-    scanLimit?: number;
-  },
-): Promise<{ orders: OrderView[]; next: OrderCursor | undefined }> {
+  filter: OrderListFilter & { state: OrderState },
+): Promise<OrderPage> {
   const { rows } = await db.query<
     { looked_at: number; last_at: Date | null; last_id: string | null } & (
       OrderView | Record<keyof OrderView, null>
@@ -165,7 +165,7 @@ async function listInProgressOrders(
 }
 
 /** The first `limit` rows, and where the next page starts when there were more. */
-function pageOf(rows: OrderView[], limit: number): { orders: OrderView[]; next: OrderCursor | undefined } {
+function pageOf(rows: OrderView[], limit: number): OrderPage {
   const orders = rows.slice(0, limit);
   const last = orders.at(-1);
   const next = rows.length > limit && last ? { receivedAt: last.received_at, orderId: last.id } : undefined;
