@@ -157,7 +157,11 @@ async function listInProgressOrders(
     ],
   );
   const summary = rows[0]!;
-  const found = rows.filter((row): row is typeof row & OrderView => row.id !== null);
+  // The summary's columns ride on every row; the orders are the rest of each row (none matched: one
+  // row with the order's columns all null).
+  const found = rows.flatMap(({ looked_at: _looked, last_at: _at, last_id: _id, ...order }) =>
+    order.id === null ? [] : [order],
+  );
   const page = pageOf(found, filter.limit);
   const stoppedEarly = summary.looked_at === (filter.scanLimit ?? IN_PROGRESS_SCAN_LIMIT);
   if (page.next || !stoppedEarly || summary.last_at === null || summary.last_id === null) return page;

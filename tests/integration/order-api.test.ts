@@ -101,6 +101,8 @@ describe('the order API', () => {
         expect.objectContaining({ id: `st-${state}`, state }),
       ]);
       expect(orders.every((o) => o.state === state)).toBe(true);
+      // Only the order's own fields, whichever query served the state.
+      for (const order of orders) expect(Object.keys(order)).not.toContain('looked_at');
     }
   });
 
