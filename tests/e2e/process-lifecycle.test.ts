@@ -25,7 +25,9 @@ async function countRows(dataDir: string, sql: string): Promise<number> {
   }
 }
 
-describe('the service process', () => {
+// A test starts the service up to twice, and each start may take up to waitUntilReady's 90 s when
+// the CI machine's two cores are busy with the other test files (in a quiet run a start takes ~5 s).
+describe('the service process', { timeout: 240_000 }, () => {
   it('starts on embedded PGlite, stops cleanly on SIGTERM, and keeps its data across a restart', async () => {
     const dataDir = tempDataDir();
     const first = await startService({ CREATORFLOW_DATA_DIR: dataDir });
