@@ -131,20 +131,26 @@ async function currentStates(
   tx: Queryable,
   items: readonly BatchTransitionItem[],
 ): Promise<Map<string, OrderState>> {
-  const states = new Map<string, OrderState>();
   const unknown = items.filter((i) => i.from === undefined);
+  const states = unknown.length === 0 ? new Map<string, OrderState>() : await readOrderStates(tx, unknown);
   for (const item of items)
     if (item.from !== undefined) states.set(orderKey(item.shopId, item.orderId), item.from);
-  if (unknown.length > 0) {
-    const { rows } = await tx.query<{ shop_id: string; order_id: string; state: OrderState }>(
-      `SELECT o.shop_id, o.order_id, o.state
-         FROM orders o JOIN unnest($1::text[], $2::text[]) AS t(shop_id, order_id)
-           ON o.shop_id = t.shop_id AND o.order_id = t.order_id`,
-      [unknown.map((i) => i.shopId), unknown.map((i) => i.orderId)],
-    );
-    for (const row of rows) states.set(orderKey(row.shop_id, row.order_id), row.state);
-  }
   return states;
+}
+
+/** The current state of each order, by `orderKey` (an order that does not exist has none). */
+export async function readOrderStates(
+  db: Queryable,
+  orders: readonly { shopId: string; orderId: string }[],
+): Promise<Map<string, OrderState>> {
+  const { rows } = await db.query<{ shop_id: string; order_id: string; state: OrderState }>(
+    `SELECT o.shop_id, o.order_id, o.state
+       FROM orders o JOIN unnest($1::text[], $2::text[]) AS t(shop_id, order_id)
+         ON o.shop_id = t.shop_id AND o.order_id = t.order_id`,
+    [orders.map((o) => o.shopId), orders.map((o) => o.orderId)],
+    { prepared: 'creatorflow_read_order_states' },
+  );
+  return new Map(rows.map((r) => [orderKey(r.shop_id, r.order_id), r.state]));
 }
 
 /** A map key for one order. */

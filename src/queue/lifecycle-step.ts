@@ -1,7 +1,7 @@
 import type { Database, Queryable } from '../db/index.ts';
 import { transitionOrder, type OrderEvent, type OrderState } from '../orders/index.ts';
 import type { Clock } from '../shared/clock.ts';
-import { orderKey, transitionOrders } from './batch-transition.ts';
+import { orderKey, readOrderStates, transitionOrders } from './batch-transition.ts';
 import type { BatchStepOutcome } from './batch-worker-pool.ts';
 import { LeaseLostError, type OrderJob } from './job-queries.ts';
 import type { StepOutcome } from './worker-pool.ts';
@@ -113,7 +113,13 @@ export function lifecycleStepBatch(deps: {
   return async (jobs) => {
     const unique = [...new Map(jobs.map((job) => [orderKey(job.shop_id, job.order_id), job])).values()];
     const unread = unique.filter((job) => !known.has(job) && job.order_state === undefined);
-    const read = unread.length === 0 ? new Map<string, OrderState>() : await readStates(deps.db, unread);
+    const read =
+      unread.length === 0
+        ? new Map<string, OrderState>()
+        : await readOrderStates(
+            deps.db,
+            unread.map((job) => ({ shopId: job.shop_id, orderId: job.order_id })),
+          );
     const stateOf = (job: OrderJob) =>
       known.get(job) ?? job.order_state ?? read.get(orderKey(job.shop_id, job.order_id));
 
@@ -158,16 +164,4 @@ export function lifecycleStepBatch(deps: {
       return outcomes.get(job) ?? { next: 'done' };
     });
   };
-}
-
-/** The current state of each job's order (an order that is gone has none). */
-async function readStates(db: Queryable, jobs: readonly OrderJob[]): Promise<Map<string, OrderState>> {
-  const { rows } = await db.query<{ shop_id: string; order_id: string; state: OrderState }>(
-    `SELECT o.shop_id, o.order_id, o.state
-       FROM orders o JOIN unnest($1::text[], $2::text[]) AS t(shop_id, order_id)
-         ON o.shop_id = t.shop_id AND o.order_id = t.order_id`,
-    [jobs.map((j) => j.shop_id), jobs.map((j) => j.order_id)],
-    { prepared: 'creatorflow_read_order_states' },
-  );
-  return new Map(rows.map((r) => [orderKey(r.shop_id, r.order_id), r.state]));
 }
