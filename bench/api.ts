@@ -70,7 +70,8 @@ export async function apiBenchmark(): Promise<void> {
     const scenarios: [string, () => string][] = [
       ['list: newest 50', () => '/api/orders?limit=50'],
       ['list: state=failed', () => '/api/orders?state=failed&limit=50'],
-      ['list: state=processing (in progress)', () => '/api/orders?state=processing&limit=50'],
+      ['list: state=processing (open)', () => '/api/orders?state=processing&limit=50'],
+      ['list: state=shipped (open)', () => '/api/orders?state=shipped&limit=50'],
       ['list: state=delivered', () => '/api/orders?state=delivered&limit=50'],
       ['list: state=validated (none in it)', () => '/api/orders?state=validated&limit=50'],
       ['list: priority=viral', () => '/api/orders?priority=viral&limit=50'],

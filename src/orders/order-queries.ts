@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/index.ts';
-import { RESTING_STATES, type OrderState, type Priority } from './states.ts';
+import { CLOSED_STATES, type OrderState, type Priority } from './states.ts';
 
 /** An order as the operator API shows it (CONTRACT.md). */
 export interface OrderView {
@@ -66,7 +66,7 @@ export interface OrderListFilter {
   shopId?: string;
   limit: number;
   after?: OrderCursor;
-  /** For an in-progress state: how many in-progress orders a page looks through (tests lower it). */
+  /** For an open state: how many open orders a page looks through (tests lower it). */
   scanLimit?: number;
 }
 
@@ -77,22 +77,22 @@ export interface OrderPage {
 }
 
 /**
- * How many in-progress orders one page of a list filtered by an in-progress state looks through.
- * Such a state is not indexed (so that an order's steps are HOT updates; see migration 0009): the
- * page walks the in-progress orders newest first and keeps that state's, so this bounds the work
- * of one request (about 10 ms) however large a backlog is.
+ * How many open orders (received up to shipped) one page of a list filtered by an open state looks
+ * through. Such a state is not indexed (so that an order's steps are HOT updates; see migrations
+ * 0009 and 0010): the page walks the open orders newest first and keeps that state's, so this bounds
+ * the work of one request (about 10 ms) however large a backlog is.
  */
-export const IN_PROGRESS_SCAN_LIMIT = 5_000;
+export const OPEN_SCAN_LIMIT = 5_000;
 
 /**
  * Orders newest first, filtered, one page at a time by keyset (stable under inserts). `next` is
- * where the following page starts, or undefined at the end. A page filtered by an in-progress state
- * looks through at most `scanLimit` in-progress orders, so in a large backlog it can hold fewer
+ * where the following page starts, or undefined at the end. A page filtered by an open state looks
+ * through at most `scanLimit` open orders, so in a large backlog it can hold fewer
  * orders than `limit` (even none) and still have a `next`.
  */
 export async function listOrders(db: Queryable, filter: OrderListFilter): Promise<OrderPage> {
-  if (filter.state !== undefined && !RESTING_STATES.has(filter.state)) {
-    return listInProgressOrders(db, { ...filter, state: filter.state });
+  if (filter.state !== undefined && !CLOSED_STATES.has(filter.state)) {
+    return listOpenOrders(db, { ...filter, state: filter.state });
   }
   const { rows } = await db.query<OrderView>(
     `SELECT ${VIEW} FROM orders
@@ -115,57 +115,46 @@ export async function listOrders(db: Queryable, filter: OrderListFilter): Promis
 }
 
 /**
- * A page of orders in one in-progress state: the newest `scanLimit` in-progress orders after the
- * cursor (`scanned`), the page's orders among them, and the last order looked at, where the next
- * page resumes when the look-through stopped before the page was full.
+ * A page of orders in one open state. It walks the open orders after the cursor newest first and
+ * keeps that state's, stopping as soon as the page is full or `scanLimit` orders have been looked
+ * at. A page cut short by the limit continues from the last order looked at.
  */
-async function listInProgressOrders(
+async function listOpenOrders(
   db: Queryable,
   filter: OrderListFilter & { state: OrderState },
 ): Promise<OrderPage> {
-  const { rows } = await db.query<
-    { looked_at: number; last_at: Date | null; last_id: string | null } & (
-      OrderView | Record<keyof OrderView, null>
-    )
-  >(
-    `WITH scanned AS MATERIALIZED (
-       SELECT shop_id AS s_shop, order_id AS s_order, received_at AS s_at, state AS s_state FROM orders
-        WHERE state_group = 'in_progress'
-          AND ($2::text IS NULL OR priority = $2)
-          AND ($3::text IS NULL OR shop_id = $3)
-          AND ($4::timestamptz IS NULL OR (received_at, order_id) < ($4, $5))
-        ORDER BY received_at DESC, order_id DESC
-        LIMIT $7),
-     matched AS (
-       SELECT s_shop, s_order FROM scanned WHERE s_state = $1 ORDER BY s_at DESC, s_order DESC LIMIT $6),
-     summary AS (
-       SELECT (SELECT count(*) FROM scanned)::int AS looked_at, last.s_at AS last_at, last.s_order AS last_id
-         FROM (SELECT 1) AS one
-         LEFT JOIN LATERAL (SELECT s_at, s_order FROM scanned ORDER BY s_at, s_order LIMIT 1) AS last ON true)
-     SELECT summary.*, ${VIEW}
-       FROM summary
-       LEFT JOIN (matched JOIN orders ON orders.shop_id = matched.s_shop AND orders.order_id = matched.s_order) ON true
-      ORDER BY received_at DESC, order_id DESC`,
-    [
-      filter.state,
-      filter.priority ?? null,
-      filter.shopId ?? null,
-      filter.after?.receivedAt ?? null,
-      filter.after?.orderId ?? null,
-      filter.limit + 1,
-      filter.scanLimit ?? IN_PROGRESS_SCAN_LIMIT,
-    ],
+  const scanLimit = filter.scanLimit ?? OPEN_SCAN_LIMIT;
+  const open = `SELECT * FROM orders
+      WHERE state_group = 'open'
+        AND ($1::text IS NULL OR priority = $1)
+        AND ($2::text IS NULL OR shop_id = $2)
+        AND ($3::timestamptz IS NULL OR (received_at, order_id) < ($3, $4))
+      ORDER BY received_at DESC, order_id DESC`;
+  const params = [
+    filter.priority ?? null,
+    filter.shopId ?? null,
+    filter.after?.receivedAt ?? null,
+    filter.after?.orderId ?? null,
+    scanLimit,
+  ];
+  // The outer LIMIT pulls from the walk only until the page is full.
+  const { rows } = await db.query<OrderView>(
+    `SELECT ${VIEW} FROM (${open} LIMIT $5) AS orders
+      WHERE state = $6
+      ORDER BY received_at DESC, order_id DESC
+      LIMIT $7`,
+    [...params, filter.state, filter.limit + 1],
   );
-  const summary = rows[0]!;
-  // The summary's columns ride on every row; the orders are the rest of each row (none matched: one
-  // row with the order's columns all null).
-  const found = rows.flatMap(({ looked_at: _looked, last_at: _at, last_id: _id, ...order }) =>
-    order.id === null ? [] : [order],
+  const page = pageOf(rows, filter.limit);
+  if (page.next) return page;
+  // Not full: either no open orders were left, or the look-through stopped at its limit, and the
+  // next page resumes after the last order it looked at.
+  const last = await db.query<{ received_at: Date; order_id: string }>(
+    `SELECT received_at, order_id FROM (${open} LIMIT 1 OFFSET $5::int - 1) AS cut`,
+    params,
   );
-  const page = pageOf(found, filter.limit);
-  const stoppedEarly = summary.looked_at === (filter.scanLimit ?? IN_PROGRESS_SCAN_LIMIT);
-  if (page.next || !stoppedEarly || summary.last_at === null || summary.last_id === null) return page;
-  return { orders: page.orders, next: { receivedAt: summary.last_at, orderId: summary.last_id } };
+  const cut = last.rows[0];
+  return cut ? { orders: page.orders, next: { receivedAt: cut.received_at, orderId: cut.order_id } } : page;
 }
 
 /** The first `limit` rows, and where the next page starts when there were more. */

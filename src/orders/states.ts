@@ -32,12 +32,7 @@ export const TERMINAL_STATES: ReadonlySet<OrderState> = new Set(['delivered', 'c
 export const HOLDS_STOCK: ReadonlySet<OrderState> = new Set(['inventory_reserved', 'label_generated']);
 
 /**
- * States an order rests in for days or for good; the others are `in_progress` in the order list's
- * index (`order_state_group()` in migration 0009 says the same, and a test keeps the two equal).
+ * States an order ends in; every other state (received up to shipped) is `open` in the order list's
+ * index (`order_state_group()` in migration 0010 says the same, and a test keeps the two equal).
  */
-export const RESTING_STATES: ReadonlySet<OrderState> = new Set([
-  'shipped',
-  'delivered',
-  'cancelled',
-  'failed',
-]);
+export const CLOSED_STATES: ReadonlySet<OrderState> = new Set(['delivered', 'cancelled', 'failed']);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORDER_STATES, RESTING_STATES, listOrders, transitionOrder } from '../../src/orders/index.ts';
+import { CLOSED_STATES, ORDER_STATES, listOrders, transitionOrder } from '../../src/orders/index.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
 import { AUTH, buildTestServer } from '../helpers/test-server.ts';
 
@@ -112,23 +112,24 @@ describe('the order API', () => {
   });
 });
 
-describe('the order list filtered by a state an order is passing through', () => {
+describe('the order list filtered by a state of open orders', () => {
   it('groups states in the database exactly as the list expects', async () => {
     for (const state of ORDER_STATES) {
       const { rows } = await test.db.query<{ group: string }>(`SELECT order_state_group($1) AS group`, [
         state,
       ]);
-      expect([state, rows[0]!.group]).toEqual([state, RESTING_STATES.has(state) ? state : 'in_progress']);
+      expect([state, rows[0]!.group]).toEqual([state, CLOSED_STATES.has(state) ? state : 'open']);
     }
   });
 
   it('pages through a backlog a bounded look at a time, finding each matching order once', async () => {
-    // 30 orders in progress, newest first b30 ... b01; five of them validated, the rest processing.
+    // 30 open orders, newest first b30 ... b01; five of them validated, the rest processing or shipped.
     const validated = ['b29', 'b22', 'b15', 'b08', 'b02'];
     await test.db.query(
       `INSERT INTO orders (shop_id, order_id, state, received_at, sla_deadline)
        SELECT 's1', 'b' || lpad(i::text, 2, '0'),
-              CASE WHEN 'b' || lpad(i::text, 2, '0') = ANY($1) THEN 'validated' ELSE 'processing' END,
+              CASE WHEN 'b' || lpad(i::text, 2, '0') = ANY($1) THEN 'validated'
+                   WHEN i % 2 = 0 THEN 'shipped' ELSE 'processing' END,
               timestamptz '2026-11-20 12:00:00+00' + i * interval '1 second', now()
          FROM generate_series(1, 30) AS i`,
       [validated],
@@ -150,8 +151,23 @@ describe('the order list filtered by a state an order is passing through', () =>
       after = page.next;
     }
     expect(seen.filter((id) => id.startsWith('b'))).toEqual(validated);
-    expect(pageSizes).toContain(0); // a look through four processing orders finds none, and goes on
+    expect(pageSizes).toContain(0); // a look through four other open orders finds none, and goes on
     const all = await listOrders(test.db, { state: 'validated', shopId: 's1', limit: 10 });
     expect(all.orders.map((o) => o.id).filter((id) => id.startsWith('b'))).toEqual(validated);
+    const shipped = await listOrders(test.db, { state: 'shipped', shopId: 's1', limit: 30 });
+    expect(shipped.orders.map((o) => o.id).filter((id) => id.startsWith('b'))).toEqual([
+      'b30',
+      'b28',
+      'b26',
+      'b24',
+      'b20',
+      'b18',
+      'b16',
+      'b14',
+      'b12',
+      'b10',
+      'b06',
+      'b04',
+    ]);
   });
 });
