@@ -117,44 +117,46 @@ export async function listOrders(db: Queryable, filter: OrderListFilter): Promis
 /**
  * A page of orders in one open state. It walks the open orders after the cursor newest first and
  * keeps that state's, stopping as soon as the page is full or `scanLimit` orders have been looked
- * at. A page cut short by the limit continues from the last order looked at.
+ * at; the last order looked at comes back too (`looked_at` = `scanLimit`), so a page cut short
+ * continues after it. One statement, so the page and where it stopped come from one snapshot.
  */
 async function listOpenOrders(
   db: Queryable,
   filter: OrderListFilter & { state: OrderState },
 ): Promise<OrderPage> {
   const scanLimit = filter.scanLimit ?? OPEN_SCAN_LIMIT;
-  const open = `SELECT * FROM orders
-      WHERE state_group = 'open'
-        AND ($1::text IS NULL OR priority = $1)
-        AND ($2::text IS NULL OR shop_id = $2)
-        AND ($3::timestamptz IS NULL OR (received_at, order_id) < ($3, $4))
-      ORDER BY received_at DESC, order_id DESC`;
-  const params = [
-    filter.priority ?? null,
-    filter.shopId ?? null,
-    filter.after?.receivedAt ?? null,
-    filter.after?.orderId ?? null,
-    scanLimit,
-  ];
-  // The outer LIMIT pulls from the walk only until the page is full.
-  const { rows } = await db.query<OrderView>(
-    `SELECT ${VIEW} FROM (${open} LIMIT $5) AS orders
-      WHERE state = $6
+  // Matching orders and the walk's last order, in walk order; the LIMIT stops the walk once the
+  // page is full (limit + 1 matches), and otherwise reaches its last order.
+  const { rows } = await db.query<OrderView & { looked_at: number; matches: boolean }>(
+    `SELECT ${VIEW}, looked_at, state = $1 AS matches
+       FROM (SELECT *, row_number() OVER (ORDER BY received_at DESC, order_id DESC)::int AS looked_at
+               FROM (SELECT * FROM orders
+                      WHERE state_group = 'open'
+                        AND ($2::text IS NULL OR priority = $2)
+                        AND ($3::text IS NULL OR shop_id = $3)
+                        AND ($4::timestamptz IS NULL OR (received_at, order_id) < ($4, $5))
+                      ORDER BY received_at DESC, order_id DESC
+                      LIMIT $6) AS walk) AS orders
+      WHERE state = $1 OR looked_at = $6
       ORDER BY received_at DESC, order_id DESC
       LIMIT $7`,
-    [...params, filter.state, filter.limit + 1],
+    [
+      filter.state,
+      filter.priority ?? null,
+      filter.shopId ?? null,
+      filter.after?.receivedAt ?? null,
+      filter.after?.orderId ?? null,
+      scanLimit,
+      filter.limit + 2,
+    ],
   );
-  const page = pageOf(rows, filter.limit);
-  if (page.next) return page;
-  // Not full: either no open orders were left, or the look-through stopped at its limit, and the
-  // next page resumes after the last order it looked at.
-  const last = await db.query<{ received_at: Date; order_id: string }>(
-    `SELECT received_at, order_id FROM (${open} LIMIT 1 OFFSET $5::int - 1) AS cut`,
-    params,
+  const page = pageOf(
+    rows.flatMap(({ looked_at: _n, matches, ...order }) => (matches ? [order] : [])),
+    filter.limit,
   );
-  const cut = last.rows[0];
-  return cut ? { orders: page.orders, next: { receivedAt: cut.received_at, orderId: cut.order_id } } : page;
+  const last = rows.at(-1);
+  if (page.next || last?.looked_at !== scanLimit) return page;
+  return { orders: page.orders, next: { receivedAt: last.received_at, orderId: last.id } };
 }
 
 /** The first `limit` rows, and where the next page starts when there were more. */
