@@ -84,4 +84,27 @@ describe('migrations', () => {
     );
     expect(rows[0]?.present).toBe(false);
   });
+
+  it('0010 moves orders stored under 0009 into their new list groups, shipped ones into open', async () => {
+    const { db } = await emptyDatabase();
+    const upTo0009 = migrations.filter((m) => m.version <= 9);
+    await migrate(db, upTo0009);
+    await db.query(`INSERT INTO shops (shop_id, shop_cipher) VALUES ('s', 'c')`);
+    await db.query(
+      `INSERT INTO orders (shop_id, order_id, state, sla_deadline)
+       SELECT 's', state, state, now()
+         FROM unnest(ARRAY['received', 'label_generated', 'shipped', 'delivered', 'failed']) AS state`,
+    );
+    await migrate(db, migrations);
+    const { rows } = await db.query<{ order_id: string; state_group: string }>(
+      `SELECT order_id, state_group FROM orders ORDER BY order_id`,
+    );
+    expect(rows).toEqual([
+      { order_id: 'delivered', state_group: 'delivered' },
+      { order_id: 'failed', state_group: 'failed' },
+      { order_id: 'label_generated', state_group: 'open' },
+      { order_id: 'received', state_group: 'open' },
+      { order_id: 'shipped', state_group: 'open' },
+    ]);
+  });
 });
