@@ -130,13 +130,13 @@ async function listOpenOrders(
   const { rows } = await db.query<OrderView & { looked_at: number; matches: boolean }>(
     `SELECT ${VIEW}, looked_at, state = $1 AS matches
        FROM (SELECT *, row_number() OVER (ORDER BY received_at DESC, order_id DESC)::int AS looked_at
-               FROM (SELECT * FROM orders
-                      WHERE state_group = 'open'
-                        AND ($2::text IS NULL OR priority = $2)
-                        AND ($3::text IS NULL OR shop_id = $3)
-                        AND ($4::timestamptz IS NULL OR (received_at, order_id) < ($4, $5))
-                      ORDER BY received_at DESC, order_id DESC
-                      LIMIT $6) AS walk) AS orders
+               FROM orders
+              WHERE state_group = 'open'
+                AND ($2::text IS NULL OR priority = $2)
+                AND ($3::text IS NULL OR shop_id = $3)
+                AND ($4::timestamptz IS NULL OR (received_at, order_id) < ($4, $5))
+              ORDER BY received_at DESC, order_id DESC
+              LIMIT $6) AS orders
       WHERE state = $1 OR looked_at = $6
       ORDER BY received_at DESC, order_id DESC
       LIMIT $7`,
