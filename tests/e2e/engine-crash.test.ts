@@ -57,7 +57,12 @@ describe.skipIf(!postgres)('engine crash safety (PostgreSQL only: DATABASE_URL i
         kills += 1;
         continue;
       }
-      await expect.poll(shipped, { timeout: 90_000, interval: 200 }).toBe(ORDERS);
+      await expect
+        .poll(shipped, { timeout: 90_000, interval: 200 })
+        .toBe(ORDERS)
+        .catch((error: Error) => {
+          throw new Error(`${error.message}\nthe last worker's log:\n${worker.output().slice(-4_000)}`);
+        });
       worker.child.kill('SIGTERM');
       expect(await worker.exited).toBe(0);
       break;
@@ -102,7 +107,7 @@ describe.skipIf(!postgres)('engine crash safety (PostgreSQL only: DATABASE_URL i
 async function startWorker(
   url: string,
   mode: 'single' | 'batch',
-): Promise<{ child: ChildProcess; exited: Promise<number | null> }> {
+): Promise<{ child: ChildProcess; exited: Promise<number | null>; output: () => string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
     cwd: ROOT,
     env: {
@@ -114,15 +119,17 @@ async function startWorker(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
+  let out = '';
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready')) resolve();
+      out += chunk.toString();
+      if (out.includes('ready')) resolve();
     });
     void exited.then((code) =>
       reject(new Error(`the worker exited (${String(code)}) before it was ready:\n${err}`)),
     );
   });
-  return { child, exited };
+  return { child, exited, output: () => `${out}${err}` };
 }
