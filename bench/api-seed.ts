@@ -62,9 +62,9 @@ export async function seedApiData(db: Database, orders: number): Promise<void> {
     [orders, SHOPS],
   );
   await db.query(
-    `INSERT INTO order_lines (shop_id, order_id, sku_id, seller_sku, product_id, product_name, quantity, unit_price)
+    `INSERT INTO order_lines (shop_id, order_id, sku_id, seller_sku, product_id, product_name, quantity, unit_price, received_at)
      SELECT o.shop_id, o.order_id, 'sku-' || ((n * 7919 + length(o.order_id)) % 500),
-            'SKU-' || ((n * 7919 + length(o.order_id)) % 500), 'prod-' || n, 'Product ' || n, n, 19.90
+            'SKU-' || ((n * 7919 + length(o.order_id)) % 500), 'prod-' || n, 'Product ' || n, n, 19.90, o.received_at
        FROM orders o
        CROSS JOIN LATERAL generate_series(1, 1 + (right(o.order_id, 1)::int % 2)) AS n`,
   );

@@ -32,11 +32,10 @@ export async function seed(db: Database): Promise<void> {
     [new Date(T)],
   );
   await db.query(
-    `INSERT INTO order_lines (shop_id, order_id, sku_id, seller_sku, product_id, quantity)
-     SELECT 'bench', 'h-' || p || '-' || i, 'SKU-' || p, 'SKU-' || p, 'p' || p, 1
-       FROM generate_series(1, 49) p, generate_series(0, 119) i
-     UNION ALL
-     SELECT 'bench', 'q-' || i, 'SKU-0', 'SKU-0', 'p0', 1 FROM generate_series(1, 720) i`,
+    `INSERT INTO order_lines (shop_id, order_id, sku_id, seller_sku, product_id, quantity, received_at)
+     SELECT o.shop_id, o.order_id, 'SKU-' || p, 'SKU-' || p, 'p' || p, 1, o.received_at
+       FROM orders o, LATERAL (SELECT CASE WHEN o.order_id LIKE 'q-%' THEN 0 ELSE split_part(o.order_id, '-', 2)::int END AS p) AS x
+      WHERE o.shop_id = 'bench'`,
   );
   await db.query(
     `INSERT INTO order_jobs (shop_id, order_id, lane, deadline, run_at)
@@ -79,8 +78,9 @@ async function run(bench: BenchDatabase): Promise<string[]> {
         [`s-${i}`, at],
       );
       await tx.query(
-        `INSERT INTO order_lines (shop_id, order_id, sku_id, seller_sku, product_id, quantity) VALUES ('bench', $1, 'SKU-0', 'SKU-0', 'p0', 1)`,
-        [`s-${i}`],
+        `INSERT INTO order_lines (shop_id, order_id, sku_id, seller_sku, product_id, quantity, received_at)
+         VALUES ('bench', $1, 'SKU-0', 'SKU-0', 'p0', 1, $2)`,
+        [`s-${i}`, at],
       );
     });
     const stored = performance.now();

@@ -141,11 +141,10 @@ export async function reorderSkus(
   },
 ): Promise<{ order: PurchaseOrder; created: boolean }[]> {
   const { rows } = await db.query<{ seller_sku: string; units: number }>(
-    `SELECT s.seller_sku, coalesce(sum(l.quantity) FILTER (WHERE o.order_id IS NOT NULL), 0)::int AS units
+    `SELECT s.seller_sku, coalesce(sum(l.quantity), 0)::int AS units
        FROM unnest($2::text[]) AS s(seller_sku)
        LEFT JOIN order_lines l ON l.shop_id = $1 AND l.seller_sku = s.seller_sku
-       LEFT JOIN orders o ON o.shop_id = l.shop_id AND o.order_id = l.order_id
-             AND o.received_at > $3::timestamptz - interval '24 hours' AND o.received_at <= $3
+             AND l.received_at > $3::timestamptz - interval '24 hours' AND l.received_at <= $3
       GROUP BY s.seller_sku ORDER BY s.seller_sku`,
     [input.shopId, [...new Set(input.sellerSkus)], input.now],
   );

@@ -41,6 +41,7 @@ interface DemandRow {
   product_id: string;
   last_hour: number;
   previous_day: number;
+  previous_hours: number;
   active_spike: boolean;
 }
 interface SignalRow {
@@ -124,20 +125,23 @@ export async function loadOrderSnapshots(
         WHERE k.buyer IS NOT NULL`,
       [...params, orders.map((o) => o.buyer_user_id)],
     ),
-    // Orders of each product in the hour before as_of and in the 24 hours before that hour.
+    // Orders of each product in the hour before as_of and in the 24 hours before that hour, and how
+    // many of those 24 hours came after the shop's first order.
     db.query<DemandRow>(
       `WITH k AS (${ORDER_PRODUCTS})
        SELECT k.shop_id, k.order_id, k.product_id, d.last_hour, d.previous_day,
+              least(24, greatest(0, extract(epoch FROM (k.as_of - interval '1 hour') - f.first_at) / 3600))::float8
+                AS previous_hours,
               EXISTS (SELECT 1 FROM spike_episodes e
                        WHERE e.shop_id = k.shop_id AND e.product_id = k.product_id
                          AND e.started_at <= k.as_of AND (e.ended_at IS NULL OR e.ended_at > k.as_of)) AS active_spike
          FROM k CROSS JOIN LATERAL (
-           SELECT count(DISTINCT o.order_id) FILTER (WHERE o.received_at > k.as_of - interval '1 hour')::int AS last_hour,
-                  count(DISTINCT o.order_id) FILTER (WHERE o.received_at <= k.as_of - interval '1 hour')::int AS previous_day
+           SELECT count(DISTINCT pl.order_id) FILTER (WHERE pl.received_at > k.as_of - interval '1 hour')::int AS last_hour,
+                  count(DISTINCT pl.order_id) FILTER (WHERE pl.received_at <= k.as_of - interval '1 hour')::int AS previous_day
              FROM order_lines pl
-             JOIN orders o ON o.shop_id = pl.shop_id AND o.order_id = pl.order_id
             WHERE pl.shop_id = k.shop_id AND pl.product_id = k.product_id
-              AND o.received_at > k.as_of - interval '25 hours' AND o.received_at <= k.as_of) AS d`,
+              AND pl.received_at > k.as_of - interval '25 hours' AND pl.received_at <= k.as_of) AS d
+         CROSS JOIN LATERAL (SELECT min(o.received_at) AS first_at FROM orders o WHERE o.shop_id = k.shop_id) AS f`,
       params,
     ),
     // Content signals about the order's products over the last day.
@@ -197,6 +201,7 @@ export async function loadOrderSnapshots(
         productId: d.product_id,
         lastHour: d.last_hour,
         previousDay: d.previous_day,
+        previousHours: d.previous_hours ?? 0,
         activeSpike: d.active_spike,
       })),
       signals: s

@@ -13,11 +13,10 @@ export async function arrivalsSince(
   input: { shopId: string; productIds: readonly string[]; since: Date },
 ): Promise<Arrival[]> {
   const { rows } = await db.query<Arrival>(
-    `SELECT DISTINCT l.product_id, o.order_id, o.received_at
-       FROM order_lines l
-       JOIN orders o ON o.shop_id = l.shop_id AND o.order_id = l.order_id
-      WHERE l.shop_id = $1 AND l.product_id = ANY($2::text[]) AND o.received_at > $3
-      ORDER BY o.received_at, o.order_id`,
+    `SELECT DISTINCT product_id, order_id, received_at
+       FROM order_lines
+      WHERE shop_id = $1 AND product_id = ANY($2::text[]) AND received_at > $3
+      ORDER BY received_at, order_id`,
     [input.shopId, input.productIds, input.since],
   );
   return rows;
@@ -198,9 +197,8 @@ export async function unitsBySku(
   const { rows } = await db.query<{ seller_sku: string; units: number }>(
     `SELECT coalesce(nullif(l.seller_sku, ''), l.sku_id) AS seller_sku, sum(l.quantity)::int AS units
        FROM order_lines l
-       JOIN orders o ON o.shop_id = l.shop_id AND o.order_id = l.order_id
       WHERE l.shop_id = $1 AND l.product_id = $2
-        AND o.received_at > $3::timestamptz - interval '24 hours' AND o.received_at <= $3
+        AND l.received_at > $3::timestamptz - interval '24 hours' AND l.received_at <= $3
       GROUP BY 1 ORDER BY 1`,
     [input.shopId, input.productId, input.at],
   );

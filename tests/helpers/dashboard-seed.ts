@@ -48,9 +48,9 @@ export async function seedOrder(
       [shopId, input.orderId, priority, input.receivedAt, deadline, input.amount ?? 25],
     );
     await tx.query(
-      `INSERT INTO order_lines (shop_id, order_id, sku_id, seller_sku, quantity, unit_price)
-       VALUES ($1, $2, 'sku-1', 'GLOW-SERUM', 1, $3)`,
-      [shopId, input.orderId, input.amount ?? 25],
+      `INSERT INTO order_lines (shop_id, order_id, sku_id, seller_sku, quantity, unit_price, received_at)
+       VALUES ($1, $2, 'sku-1', 'GLOW-SERUM', 1, $3, $4)`,
+      [shopId, input.orderId, input.amount ?? 25, input.receivedAt],
     );
     // As the workflow's order sync records a newly stored order.
     await appendOrderEvent(tx, {

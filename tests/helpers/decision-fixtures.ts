@@ -63,9 +63,9 @@ export async function insertOrders(db: Queryable, orders: readonly TestOrder[]):
     );
     for (const l of o.lines ?? [{ sku: 'MUG-RED', productId: 'p-mug' }]) {
       await db.query(
-        `INSERT INTO order_lines (shop_id, order_id, sku_id, seller_sku, product_id, quantity)
-         VALUES ($1, $2, $3, $3, $4, $5)`,
-        [o.shopId, o.orderId, l.sku, l.productId, l.quantity ?? 1],
+        `INSERT INTO order_lines (shop_id, order_id, sku_id, seller_sku, product_id, quantity, received_at)
+         VALUES ($1, $2, $3, $3, $4, $5, $6)`,
+        [o.shopId, o.orderId, l.sku, l.productId, l.quantity ?? 1, o.at],
       );
     }
     if (o.queued)

@@ -107,4 +107,35 @@ describe('migrations', () => {
       { order_id: 'shipped', state_group: 'open' },
     ]);
   });
+
+  it("0011 gives the lines stored under 0010 their order's arrival time, and new lines must have one", async () => {
+    const { db } = await emptyDatabase();
+    await migrate(
+      db,
+      migrations.filter((m) => m.version <= 10),
+    );
+    await db.query(`INSERT INTO shops (shop_id, shop_cipher) VALUES ('s', 'c')`);
+    await db.query(
+      `INSERT INTO orders (shop_id, order_id, received_at, sla_deadline)
+       VALUES ('s', 'early', '2026-11-24 08:00Z', now()), ('s', 'late', '2026-11-25 09:30Z', now())`,
+    );
+    await db.query(
+      `INSERT INTO order_lines (shop_id, order_id, sku_id, seller_sku, product_id, quantity)
+       VALUES ('s', 'early', 'k1', 'MUG', 'p1', 1), ('s', 'early', 'k2', 'CAP', 'p2', 1), ('s', 'late', 'k1', 'MUG', 'p1', 2)`,
+    );
+    await migrate(db, migrations);
+    const { rows } = await db.query<{ order_id: string; sku_id: string; received_at: Date }>(
+      `SELECT order_id, sku_id, received_at FROM order_lines ORDER BY order_id, sku_id`,
+    );
+    expect(rows.map((r) => [r.order_id, r.sku_id, r.received_at.toISOString()])).toEqual([
+      ['early', 'k1', '2026-11-24T08:00:00.000Z'],
+      ['early', 'k2', '2026-11-24T08:00:00.000Z'],
+      ['late', 'k1', '2026-11-25T09:30:00.000Z'],
+    ]);
+    await expect(
+      db.query(
+        `INSERT INTO order_lines (shop_id, order_id, sku_id, seller_sku, quantity) VALUES ('s', 'late', 'k9', 'HAT', 1)`,
+      ),
+    ).rejects.toThrow(/received_at/);
+  });
 });

@@ -20,7 +20,8 @@ beforeAll(async () => {
        FROM generate_series(1, 25) AS i`,
   );
   await test.db.query(
-    `INSERT INTO order_lines (shop_id, order_id, sku_id, seller_sku, quantity) VALUES ('s1', 'o01', 'sku-9', 'MUG-RED', 2)`,
+    `INSERT INTO order_lines (shop_id, order_id, sku_id, seller_sku, quantity, received_at)
+     SELECT shop_id, order_id, 'sku-9', 'MUG-RED', 2, received_at FROM orders WHERE shop_id = 's1' AND order_id = 'o01'`,
   );
   await test.db.transaction((tx) =>
     transitionOrder(tx, {

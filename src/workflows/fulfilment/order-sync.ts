@@ -162,8 +162,9 @@ async function learnTiktokSkus(tx: Queryable, shopId: string, order: MappedOrder
 async function replaceLines(tx: Queryable, shopId: string, order: MappedOrder): Promise<void> {
   await tx.query(`DELETE FROM order_lines WHERE shop_id = $1 AND order_id = $2`, [shopId, order.orderId]);
   await tx.query(
-    `INSERT INTO order_lines (shop_id, order_id, sku_id, seller_sku, product_id, product_name, quantity, unit_price)
-     SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::numeric[])`,
+    `INSERT INTO order_lines (shop_id, order_id, sku_id, seller_sku, product_id, product_name, quantity, unit_price, received_at)
+     SELECT $1, $2, l.*, (SELECT received_at FROM orders WHERE shop_id = $1 AND order_id = $2)
+       FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::numeric[]) AS l`,
     [
       shopId,
       order.orderId,
