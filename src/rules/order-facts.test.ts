@@ -38,8 +38,8 @@ const snapshot = (over: Partial<OrderSnapshot> = {}): OrderSnapshot => ({
   ],
   customer: { repeatOrders: 4, lifetimeValue: 200, tags: ['vip'], fraudOrders: 0 },
   demand: [
-    { productId: 'p-mug', lastHour: 3, previousDay: 48, activeSpike: false },
-    { productId: 'p-cap', lastHour: 50, previousDay: 24, activeSpike: true },
+    { productId: 'p-mug', lastHour: 3, previousDay: 48, previousHours: 24, activeSpike: false },
+    { productId: 'p-cap', lastHour: 50, previousDay: 24, previousHours: 24, activeSpike: true },
   ],
   signals: null,
   ...over,
@@ -101,6 +101,17 @@ describe('order facts', () => {
     expect(evaluate(DEFAULT_RULES, f).priority).toBe('standard');
   });
 
+  it("a newly connected shop's busy product is not viral: its increase is unknown, not infinite", () => {
+    const f = buildOrderFacts(
+      snapshot({
+        demand: [{ productId: 'p-cap', lastHour: 500, previousDay: 0, previousHours: 0, activeSpike: false }],
+      }),
+    );
+    expect(f['demand.orders_per_hour']).toBe(500);
+    expect(f).not.toHaveProperty('demand.velocity_increase');
+    expect(evaluate(DEFAULT_RULES, f).priority).not.toBe('viral');
+  });
+
   it('a known buyer with nothing recorded has no tags and no past orders, rather than unknown ones', () => {
     expect(buildOrderFacts(snapshot({ customer: null }))).toMatchObject({
       'customer.repeat_orders': 0,
@@ -148,5 +159,19 @@ describe('order facts', () => {
     [0, 24, -100],
   ])('%d orders in the hour after %d in the day before is a %d%% increase', (hour, day, pct) => {
     expect(velocityIncreasePercent(hour, day)).toBe(pct);
+  });
+
+  it('averages over the hours of that day the shop already had orders in', () => {
+    // A shop connected 7 hours ago: 60 orders in the 6 hours before the last one is 10 an hour.
+    expect(velocityIncreasePercent(40, 60, 6)).toBe(300);
+    expect(velocityIncreasePercent(10, 60, 6)).toBe(0);
+    // Never more than the 24 hours the day has.
+    expect(velocityIncreasePercent(10, 240, 30)).toBe(0);
+  });
+
+  it('is unknown until the shop has an hour of orders before the last hour', () => {
+    expect(velocityIncreasePercent(45, 0, 0)).toBeUndefined();
+    expect(velocityIncreasePercent(45, 3, 0.5)).toBeUndefined();
+    expect(velocityIncreasePercent(45, 3, 1)).toBe(1400);
   });
 });

@@ -37,6 +37,11 @@ export interface OrderSnapshot {
     readonly productId: string;
     readonly lastHour: number;
     readonly previousDay: number;
+    /**
+     * How much of those 24 hours the shop already had orders in (0 to 24): hours before a shop's
+     * first order are not quiet hours, they are no history at all.
+     */
+    readonly previousHours: number;
     readonly activeSpike: boolean;
   }[];
   readonly signals: {
@@ -53,6 +58,8 @@ const GRAMS_PER_OZ = 28.349523125;
 const HOUR_MS = 3_600_000;
 /** A product with no history counts as selling one order an hour, so its increase stays finite. */
 export const BASELINE_FLOOR_PER_HOUR = 1;
+/** Below this much of the shop's history before the last hour there is no normal to compare with. */
+export const MIN_BASELINE_HOURS = 1;
 
 function record(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -85,9 +92,18 @@ export function addressFacts(recipient: unknown): Record<string, FactValue | und
 const hoursUntil = (at: Date | null, from: Date): number | undefined =>
   at === null ? undefined : Math.round(((at.getTime() - from.getTime()) / HOUR_MS) * 100) / 100;
 
-/** Percent increase of the last hour over the hourly average of the day before it. */
-export function velocityIncreasePercent(lastHour: number, previousDay: number): number {
-  const baseline = Math.max(previousDay / 24, BASELINE_FLOOR_PER_HOUR);
+/**
+ * Percent increase of the last hour over the hourly average of the day before it, averaged over
+ * the `previousHours` of that day the shop already had orders in. Unknown (undefined) while that is
+ * under an hour: a newly connected shop's first orders would otherwise all look viral.
+ */
+export function velocityIncreasePercent(
+  lastHour: number,
+  previousDay: number,
+  previousHours = 24,
+): number | undefined {
+  if (previousHours < MIN_BASELINE_HOURS) return undefined;
+  const baseline = Math.max(previousDay / Math.min(previousHours, 24), BASELINE_FLOOR_PER_HOUR);
   return Math.round((lastHour / baseline - 1) * 10_000) / 100;
 }
 
@@ -137,7 +153,7 @@ export function buildOrderFacts(s: OrderSnapshot): Facts {
     'product.categories': categories,
     'demand.orders_per_hour': hottest?.lastHour,
     'demand.velocity_increase': hottest
-      ? velocityIncreasePercent(hottest.lastHour, hottest.previousDay)
+      ? velocityIncreasePercent(hottest.lastHour, hottest.previousDay, hottest.previousHours)
       : undefined,
     'demand.active_spike': s.demand.some((d) => d.activeSpike),
     'demand.content_signals': s.signals?.count ?? 0,

@@ -89,30 +89,37 @@ export async function closeForgottenDemoOrders(db: Database, shopId: string, now
   return rows.length;
 }
 
+/** Hours of history a fresh sandbox writes, and at most how many orders that may be. */
+export const DEMO_HISTORY_HOURS = 2;
+const MAX_DEMO_HISTORY_ORDERS = 20_000;
+
 const NO_ONE = { routes: { team_lead: [], devops: [], fulfillment_team: [] } } as const;
 
 /**
- * A fresh sandbox has no history, and spike detection rightly calls nothing a spike until it has
- * seen a shop's normal (see SpikeOptions.warmupMs). So the first start writes the last hour of
- * the demo shop's trade as delivered orders, at the demo traffic's own pace and spread evenly over
- * its products: spikes in the demo traffic then stand out against a real baseline. Returns how many.
+ * A fresh sandbox has no history, and CreatorFlow rightly calls nothing viral until it has seen a
+ * shop's normal: spike detection waits for half an hour of orders (SpikeOptions.warmupMs) and the
+ * rules' velocity increase for an hour before the last one. So the first start writes the demo
+ * shop's last `hours` (2 by default) of trade as delivered orders, at the demo traffic's own pace and
+ * spread evenly over its products: demo orders are then classified against a real normal, and the
+ * spikes stand out from it. Returns how many.
  */
 export async function seedDemoHistory(
   db: Database,
   shop: CreatedSimShop,
-  input: { ordersPerHour: number; now: Date },
+  input: { ordersPerHour: number; now: Date; hours?: number },
 ): Promise<number> {
   const shopId = shop.credentials.shopId;
   const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM orders WHERE shop_id = $1`, [
     shopId,
   ]);
-  const count = Math.min(Math.round(input.ordersPerHour), 20_000);
+  const hours = input.hours ?? DEMO_HISTORY_HOURS;
+  const count = Math.min(Math.round(input.ordersPerHour * hours), MAX_DEMO_HISTORY_ORDERS);
   if ((rows[0]?.n ?? 0) > 0 || count === 0) return 0;
   const skus = shop.products.map((p) => ({ product: p, sku: p.skus[0]! }));
   await db.transaction(async (tx) => {
     await tx.query(
       `WITH h AS (
-         SELECT i, $2::timestamptz - (interval '1 hour') * (1 - i::float8 / $3) AS at, (i % $4) + 1 AS pick
+         SELECT i, $2::timestamptz - (interval '1 hour') * $10 * (1 - i::float8 / $3) AS at, (i % $4) + 1 AS pick
            FROM generate_series(0, $3 - 1) AS i),
        inserted AS (
          INSERT INTO orders (shop_id, order_id, state, priority, tiktok_status, received_at, sla_deadline, shipping_type,
@@ -122,9 +129,9 @@ export async function seedDemoHistory(
                 at + interval '10 minutes', at + interval '50 minutes', at, at
            FROM h
          RETURNING order_id)
-       INSERT INTO order_lines (shop_id, order_id, sku_id, seller_sku, product_id, product_name, quantity, unit_price)
+       INSERT INTO order_lines (shop_id, order_id, sku_id, seller_sku, product_id, product_name, quantity, unit_price, received_at)
        SELECT $1, 'demo-history-' || i, ($5::text[])[pick], ($6::text[])[pick], ($8::text[])[pick], ($9::text[])[pick], 1,
-              ($7::numeric[])[pick]
+              ($7::numeric[])[pick], at
          FROM h`,
       [
         shopId,
@@ -136,6 +143,7 @@ export async function seedDemoHistory(
         skus.map((s) => s.sku.salePrice),
         skus.map((s) => s.product.id),
         skus.map((s) => s.product.name),
+        hours,
       ],
     );
   });

@@ -8,6 +8,7 @@ import { startTiktokSimulator, type TiktokSimulator, type TrafficRun } from '../
 import { emitContentSignals } from './content-signals.ts';
 import {
   closeForgottenDemoOrders,
+  DEMO_HISTORY_HOURS,
   registerDemoShop,
   SANDBOX_SHOP_ID,
   SANDBOX_STOCK,
@@ -60,7 +61,10 @@ export async function startSandbox(
     now: new Date(deps.clock.now()),
   });
   if (seeded > 0)
-    deps.log.info({ orders: seeded }, "sandbox: wrote the demo shop's last hour of orders as history");
+    deps.log.info(
+      { orders: seeded, hours: DEMO_HISTORY_HOURS },
+      "sandbox: wrote the demo shop's last hours of orders as history",
+    );
   const forgotten = await closeForgottenDemoOrders(
     deps.db,
     shop.credentials.shopId,
@@ -91,10 +95,12 @@ export async function startSandbox(
       carrier.setWebhookUrl(`${baseUrl}/webhooks/shippo`);
       cycling = (async () => {
         while (!stopping.signal.aborted && options.ratePerSecond > 0) {
+          // Long enough to be caught with room to spare: detection needs the product's orders of
+          // the last minute at four times its normal, about half a minute into a demo spike.
           const spike = {
             productId: 'auto',
             startMs: options.cycleMs * 0.3,
-            durationMs: options.cycleMs * 0.2,
+            durationMs: options.cycleMs * 0.3,
           };
           traffic = tiktok.startTraffic({
             shopId: shop.credentials.shopId,

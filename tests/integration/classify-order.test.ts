@@ -40,6 +40,8 @@ beforeAll(async () => {
     { shopId: 's1', orderId: 'rep-new', at: at(2), buyer: 'regular', value: 30 },
     { shopId: 's1', orderId: 'fraud-1', at: at(2), buyer: 'fraudster', value: 500 },
     { shopId: 's1', orderId: 'first-1', at: at(2), buyer: 'newbie', value: 30 },
+    // The shop's first order, two days ago: its whole previous day counts as history.
+    { shopId: 's1', orderId: 'first-ever', at: at(48 * 60), buyer: 'early-bird', value: 20 },
     // A product selling one an hour that suddenly sells 45 in the hour.
     ...Array.from({ length: 24 }, (_, i) => ({
       shopId: 's1',
@@ -114,6 +116,24 @@ describe('classifyOrder with the shipped rules', () => {
     expect(d.facts['demand.velocity_increase']).toBe(4400);
     expect(d.reorders).toEqual([{ multiplier: 2.5, urgent: true, ruleId: 'viral-001' }]);
     expect(d.tags).toContain('viral');
+  });
+
+  it("a shop connected 40 minutes ago has no normal yet: its busiest product's orders are not viral", async () => {
+    await insertShop(test.db, 's-new');
+    await insertOrders(
+      test.db,
+      Array.from({ length: 45 }, (_, i) => ({
+        shopId: 's-new',
+        orderId: `new-${i}`,
+        at: at(40 - i * 0.5),
+        buyer: `n${i}`,
+        lines: [{ sku: 'NEW-1', productId: 'p-new' }],
+      })),
+    );
+    const d = await classifyOrder({ db: test.db, clock }, { shopId: 's-new', orderId: 'new-44' });
+    expect(d.facts['demand.orders_per_hour']).toBe(45);
+    expect(d.facts).not.toHaveProperty('demand.velocity_increase');
+    expect(d.priority).toBe('standard');
   });
 
   it('past fraud holds the order until released, asks for review, and stops there', async () => {

@@ -66,7 +66,7 @@ describe('rules and spikes in the running workflow', () => {
 
   it('catches a product going viral as its orders arrive: one episode, one re-order, its queued orders in the viral lane', async () => {
     h = await startFulfilmentHarness({ rules: true, stockPerSku: 1000 });
-    // An hour of ordinary trade first: a spike is only a spike against a learned normal.
+    // Two hours of ordinary trade first: a spike is only a spike against a learned normal.
     await seedDemoHistory(h.test.db, h.shop, { ordersPerHour: 60, now: new Date() });
     const product = h.shop.products[0]!;
     // Orders arrive before the workers start, so the spike finds them still queued.
