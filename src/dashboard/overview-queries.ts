@@ -14,7 +14,7 @@ export interface LaneFigures {
   /** Orders waiting in the lane (queued, running or held). */
   depth: number;
   held: number;
-  /** Queued orders past their deadline without a label yet (the SLA is met when it is bought). */
+  /** Queued orders already past their deadline. */
   overdue: number;
   processed: number;
   within_sla: number;
@@ -64,17 +64,12 @@ async function outcomeFigures(db: Queryable, since: Date) {
 async function laneFigures(db: Queryable, since: Date, now: Date): Promise<LaneFigures[]> {
   const [queue, sla] = await Promise.all([
     db.query<{ lane: Priority; depth: number; held: number; overdue: number }>(
-      // The SLA is met once the label is bought: an order waiting for the carrier's pickup after
-      // that still has a job (to ship it) but is not overdue.
-      `SELECT j.lane,
+      `SELECT lane,
               count(*)::int AS depth,
-              count(*) FILTER (WHERE j.run_at = 'infinity')::int AS held,
-              count(*) FILTER (WHERE j.deadline < $1 AND j.run_at <> 'infinity' AND EXISTS (
-                SELECT 1 FROM orders o
-                 WHERE o.shop_id = j.shop_id AND o.order_id = j.order_id
-                   AND o.state IN ('received', 'validated', 'processing', 'inventory_reserved')))::int AS overdue
-         FROM order_jobs j
-        GROUP BY j.lane`,
+              count(*) FILTER (WHERE run_at = 'infinity')::int AS held,
+              count(*) FILTER (WHERE deadline < $1 AND run_at <> 'infinity')::int AS overdue
+         FROM order_jobs
+        GROUP BY lane`,
       [now],
     ),
     db.query<{ lane: Priority; processed: number; within_sla: number }>(
