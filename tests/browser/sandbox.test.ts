@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startService,
   stopService,
+  waitForOutput,
   waitUntilReady,
   type ServiceProcess,
 } from '../helpers/service-process.ts';
@@ -54,7 +55,7 @@ describe.skipIf(!haveChromium)('the sandbox in a real browser', () => {
 
   it('signs in with the token from the log, shows demo orders live, the first viral spike as it happens, and its content signals', async (ctx) => {
     if (!dashboardServed) ctx.skip();
-    const token = /Operator login: use token (\S+)/.exec(service.stdout())?.[1];
+    const token = /Operator login: use token (\S+)/.exec(await waitForOutput(service, /Operator login/))?.[1];
     expect(token).toBeDefined();
     const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
     await page.goto(`${service.baseUrl}/`);

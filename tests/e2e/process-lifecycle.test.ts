@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPglite } from '../../src/db/index.ts';
 import { createTestDatabase, migrations } from '../helpers/test-database.ts';
-import { startService, stopService, waitUntilReady } from '../helpers/service-process.ts';
+import { startService, stopService, waitForOutput, waitUntilReady } from '../helpers/service-process.ts';
 
 const dataDirs: string[] = [];
 afterAll(() => dataDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -32,8 +32,8 @@ describe('the service process', { timeout: 240_000 }, () => {
     const dataDir = tempDataDir();
     const first = await startService({ CREATORFLOW_DATA_DIR: dataDir });
     await waitUntilReady(first);
-    expect(first.stdout()).toMatch(/dashboard http:\/\/127\.0\.0\.1:\d+\//);
-    expect(first.stdout()).toMatch(/Operator login: use token cf_/);
+    const output = await waitForOutput(first, /Operator login: use token cf_/);
+    expect(output).toMatch(/dashboard http:\/\/127\.0\.0\.1:\d+\//);
     expect(await stopService(first)).toBe(0);
     expect(existsSync(join(dataDir, 'creatorflow.pid'))).toBe(false);
 

@@ -67,6 +67,26 @@ export async function waitUntilReady(service: ServiceProcess, limitMs = 90_000):
   throw new Error(`the service was not ready after ${limitMs} ms:\n${service.stderr()}\n${service.stdout()}`);
 }
 
+/**
+ * Waits until the process has printed a line matching `pattern` and returns its output. /readyz can
+ * answer before the start-up summary (dashboard address, login token) is logged.
+ */
+export async function waitForOutput(
+  service: ServiceProcess,
+  pattern: RegExp,
+  limitMs = 30_000,
+): Promise<string> {
+  const started = Date.now();
+  while (!pattern.test(service.stdout())) {
+    if (Date.now() - started > limitMs)
+      throw new Error(
+        `the service did not print ${String(pattern)} within ${limitMs} ms:\n${service.stdout()}`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return service.stdout();
+}
+
 /** Sends SIGTERM and waits for the exit code. */
 export async function stopService(service: ServiceProcess): Promise<number | null> {
   service.child.kill('SIGTERM');
