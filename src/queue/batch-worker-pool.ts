@@ -70,7 +70,7 @@ export async function startBatchWorkerPool(
   let ready: OrderJob[] = [];
   // Outcomes waiting for the next round's statement.
   let finished: { shopId: string; orderId: string }[] = [];
-  let released: { shopId: string; orderId: string; runAt: Date }[] = [];
+  let released: { shopId: string; orderId: string; runAt: Date; deadline?: Date | undefined }[] = [];
   const running = new Set<Promise<void>>();
   const stopping = new AbortController();
   let wake: (() => void) | undefined;
@@ -99,7 +99,8 @@ export async function startBatchWorkerPool(
         if (now + policies[job.lane].timeoutMs < (leaseEnds.get(job) ?? 0)) return void ready.push(job);
       }
       if (outcome.next === 'done') finished.push(key(job));
-      else if (outcome.next === 'wait') released.push({ ...key(job), runAt: outcome.until });
+      else if (outcome.next === 'wait')
+        released.push({ ...key(job), runAt: outcome.until, deadline: outcome.deadline });
       else if (outcome.next === 'continue') released.push({ ...key(job), runAt: new Date(now) });
       letGo(job);
     });

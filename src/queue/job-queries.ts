@@ -94,15 +94,20 @@ export async function completeJob(
   return rowCount === 1;
 }
 
-/** The order's next step is ready: keep the job, release the lease, reset the attempt count. */
+/**
+ * The order's next step is ready at `runAt`: keep the job, release the lease, reset the attempt
+ * count, and give it a new `deadline` when one is given (the order met its SLA; see StepOutcome).
+ */
 export async function continueJob(
   db: Queryable,
-  input: { shopId: string; orderId: string; workerId: string; runAt: Date },
+  input: { shopId: string; orderId: string; workerId: string; runAt: Date; deadline?: Date | undefined },
 ): Promise<boolean> {
   const { rowCount } = await db.query(
-    `UPDATE order_jobs SET locked_by = NULL, locked_until = NULL, attempts = 0, last_error = NULL, run_at = $4
+    `UPDATE order_jobs
+        SET locked_by = NULL, locked_until = NULL, attempts = 0, last_error = NULL, run_at = $4,
+            deadline = coalesce($5, deadline)
       WHERE shop_id = $1 AND order_id = $2 AND locked_by = $3`,
-    [input.shopId, input.orderId, input.workerId, input.runAt],
+    [input.shopId, input.orderId, input.workerId, input.runAt, input.deadline ?? null],
   );
   return rowCount === 1;
 }
@@ -218,7 +223,8 @@ export async function settleAndClaimJobs(
     workerId: string;
     now: Date;
     finished: readonly { shopId: string; orderId: string }[];
-    released: readonly { shopId: string; orderId: string; runAt: Date }[];
+    /** Handed back, due at `runAt`, with a new deadline when the order met its SLA (see StepOutcome). */
+    released: readonly { shopId: string; orderId: string; runAt: Date; deadline?: Date | undefined }[];
     claims: readonly { lane: Priority; limit: number; leaseMs: number }[];
   },
 ): Promise<OrderJob[]> {
@@ -228,8 +234,9 @@ export async function settleAndClaimJobs(
         WHERE j.shop_id = t.shop_id AND j.order_id = t.order_id AND j.locked_by = $1),
      released AS (
        UPDATE order_jobs j
-          SET locked_by = NULL, locked_until = NULL, attempts = 0, last_error = NULL, run_at = t.run_at
-         FROM unnest($5::text[], $6::text[], $7::timestamptz[]) AS t(shop_id, order_id, run_at)
+          SET locked_by = NULL, locked_until = NULL, attempts = 0, last_error = NULL, run_at = t.run_at,
+              deadline = coalesce(t.deadline, j.deadline)
+         FROM unnest($5::text[], $6::text[], $7::timestamptz[], $11::timestamptz[]) AS t(shop_id, order_id, run_at, deadline)
         WHERE j.shop_id = t.shop_id AND j.order_id = t.order_id AND j.locked_by = $1)
      UPDATE order_jobs j
         SET locked_by = $1, locked_until = $2::timestamptz + l.lease_ms * interval '1 millisecond',
@@ -255,6 +262,7 @@ export async function settleAndClaimJobs(
       input.claims.map((c) => c.lane),
       input.claims.map((c) => c.limit),
       input.claims.map((c) => c.leaseMs),
+      input.released.map((o) => o.deadline ?? null),
     ],
     { prepared: 'creatorflow_settle_and_claim_jobs' },
   );

@@ -16,8 +16,13 @@ import {
 import { DEFAULT_LANE_POLICIES, retryDelayMs, type LanePolicy } from './lane-policy.ts';
 import { laneRotation } from './lane-rotation.ts';
 
-/** What a step reports: more work now, no more work for this order, or wait until a time. */
-export type StepOutcome = { next: 'continue' } | { next: 'done' } | { next: 'wait'; until: Date };
+/**
+ * What a step reports: more work now, no more work for this order, or wait until a time. A step
+ * after which the order has met its SLA (its label is bought) gives the `deadline` of the order's
+ * next piece of work: the job then sorts by that in its lane, and counts as overdue only past it.
+ */
+export type StepOutcome =
+  { next: 'continue' } | { next: 'done' } | { next: 'wait'; until: Date; deadline?: Date };
 
 export interface WorkerPoolDeps {
   readonly db: Database;
@@ -70,7 +75,11 @@ export async function startWorkerPool(deps: WorkerPoolDeps, options: WorkerPoolO
         const outcome = await deps.step(job, AbortSignal.timeout(policy.timeoutMs));
         if (outcome.next === 'done') return void (await completeJob(deps.db, key));
         if (outcome.next === 'wait')
-          return void (await continueJob(deps.db, { ...key, runAt: outcome.until }));
+          return void (await continueJob(deps.db, {
+            ...key,
+            runAt: outcome.until,
+            deadline: outcome.deadline,
+          }));
         const now = deps.clock.now();
         if (stopping.signal.aborted || now + policy.timeoutMs >= leaseEnds)
           return void (await continueJob(deps.db, { ...key, runAt: new Date(now) }));

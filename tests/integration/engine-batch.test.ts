@@ -258,6 +258,55 @@ describe('lifecycle steps', () => {
   });
 });
 
+describe('the batch pool handing work back', () => {
+  it('gives a waiting job the new deadline its step names, and keeps the old one otherwise', async () => {
+    await addOrders(['met', 'racing'], 'label_generated');
+    const now = Date.now();
+    await enqueueJobs(
+      test.db,
+      ['met', 'racing'].map((orderId) => ({
+        shopId: 's',
+        orderId,
+        lane: 'standard',
+        deadline: new Date(now),
+      })),
+      new Date(now),
+    );
+    const until = new Date(now + 3_600_000);
+    const pool = await startBatchWorkerPool(
+      {
+        db: test.db,
+        clock: systemClock,
+        log,
+        stepBatch: (jobs) =>
+          Promise.resolve(
+            jobs.map((job) =>
+              job.order_id === 'met'
+                ? { next: 'wait' as const, until, deadline: new Date(until.getTime() + 180_000) }
+                : { next: 'wait' as const, until },
+            ),
+          ),
+        giveUp: () => Promise.resolve(),
+      },
+      { workerId: 'w1', pollMs: 50 },
+    );
+    const deadlines = async () =>
+      (
+        await test.db.query<{ order_id: string; locked: boolean; deadline: Date }>(
+          `SELECT order_id, locked_by IS NOT NULL AS locked, deadline FROM order_jobs ORDER BY order_id`,
+        )
+      ).rows.map((r) => [r.order_id, r.locked, r.deadline.getTime() - now]);
+    try {
+      await expect.poll(deadlines, { timeout: 30_000, interval: 50 }).toEqual([
+        ['met', false, 3_600_000 + 180_000],
+        ['racing', false, 0],
+      ]);
+    } finally {
+      await pool.stop();
+    }
+  });
+});
+
 async function expectEveryOrderShippedOnce(count: number): Promise<void> {
   const { rows } = await test.db.query<{ path: string; n: number }>(
     `SELECT path, count(*)::int AS n FROM (

@@ -141,6 +141,15 @@ describe('an order through both simulators', () => {
     expect(h.tiktok.shipments.find((s) => s.orderId === order.id)).toBeDefined();
     const { rows } = await h.test.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM labels`);
     expect(rows[0]?.n).toBe(0);
+    // Its SLA was met with the label: waiting for the pickup, its job's deadline is the next check's.
+    await h.waitFor('the job to wait for the pickup under a deadline past the SLA', async () => {
+      const { rows: waiting } = await h!.test.db.query(
+        `SELECT 1 FROM order_jobs j JOIN orders o USING (shop_id, order_id)
+          WHERE j.order_id = $1 AND j.locked_by IS NULL AND j.deadline > o.sla_deadline`,
+        [order.id],
+      );
+      return waiting[0];
+    });
 
     h.tiktok.setOrderStatus(order.id, 'IN_TRANSIT');
     await reached(h, order.id, ['shipped']);

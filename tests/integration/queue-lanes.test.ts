@@ -105,6 +105,34 @@ describe('the durable priority lanes', () => {
     expect((await claim('standard', 5, 'w1', at(10_000))).map((j) => j.order_id)).toEqual(['r-1']);
   });
 
+  it('a job continued with a new deadline (its order met its SLA) sorts by it; without one it keeps its own', async () => {
+    await queue(3, 'standard', 'd-', (i) => 60_000 + i);
+    await claim('standard', 3);
+    // d-1 has its label and waits for the carrier's pickup: its next check is due at 5 s, by 185 s.
+    await continueJob(test.db, {
+      shopId: 's',
+      orderId: 'd-1',
+      workerId: 'w1',
+      runAt: at(5_000),
+      deadline: at(185_000),
+    });
+    await continueJob(test.db, { shopId: 's', orderId: 'd-2', workerId: 'w1', runAt: at(5_000) });
+    await continueJob(test.db, { shopId: 's', orderId: 'd-3', workerId: 'w1', runAt: at(5_000) });
+    const { rows } = await test.db.query<{ order_id: string; deadline: Date }>(
+      `SELECT order_id, deadline FROM order_jobs WHERE order_id LIKE 'd-%' ORDER BY order_id`,
+    );
+    expect(rows.map((r) => [r.order_id, r.deadline.getTime() - at(0).getTime()])).toEqual([
+      ['d-1', 185_000],
+      ['d-2', 60_001],
+      ['d-3', 60_002],
+    ]);
+    // Earliest deadline first: the orders still racing their SLA go before the parcel check.
+    expect((await claim('standard', 2, 'w1', at(6_000))).map((j) => j.order_id).sort()).toEqual([
+      'd-2',
+      'd-3',
+    ]);
+  });
+
   it('escalation moves queued orders to the viral lane at once, keeping the sooner deadline', async () => {
     await queue(3, 'standard', 'e-');
     expect(

@@ -5,7 +5,7 @@ import {
   type CarrierProvider,
 } from '../../../integrations/carriers/index.ts';
 import type { ShopCredentials } from '../../../integrations/tiktok/index.ts';
-import { appendOrderEvent } from '../../../orders/index.ts';
+import { appendOrderEvent, SLA_MS } from '../../../orders/index.ts';
 import type { StepOutcome } from '../../../queue/index.ts';
 import { applyTracking } from '../apply-tracking.ts';
 import type { FulfilmentDeps } from '../fulfilment-deps.ts';
@@ -27,12 +27,12 @@ export async function followParcel(deps: FulfilmentDeps, order: OrderRow): Promi
   if (!credentials) return waitVisibly(deps, order, `shop ${order.shop_id} is not authorised at TikTok`);
   if (order.shipping_type === 'TIKTOK') return followTiktokShipment(deps, order, credentials);
   if (order.state === 'label_generated') await pushTracking(deps, order, credentials);
-  if (!order.tracking_number || !order.carrier) return pollLater(deps);
+  if (!order.tracking_number || !order.carrier) return pollLater(deps, order);
   const labelApi = labelApiNamed(deps, await aggregatorOf(deps, order));
-  if (!labelApi) return pollLater(deps);
+  if (!labelApi) return pollLater(deps, order);
 
   const token = PROVIDER_TOKENS[order.carrier as CarrierProvider];
-  if (!token) return pollLater(deps);
+  if (!token) return pollLater(deps, order);
   const { port, policy } = labelApi;
   try {
     const tracking = await policy.execute(() => port.getTracking(token, order.tracking_number!));
@@ -51,7 +51,7 @@ export async function followParcel(deps: FulfilmentDeps, order: OrderRow): Promi
   } catch (error) {
     if (!isRefusedByPolicy(error)) throw error;
   }
-  return pollLater(deps);
+  return pollLater(deps, order);
 }
 
 async function pushTracking(
@@ -126,7 +126,7 @@ async function followTiktokShipment(
   credentials: ShopCredentials,
 ): Promise<StepOutcome> {
   const detail = await deps.tiktok.orderDetail(credentials, order.order_id);
-  if (!detail || !LEFT_THE_SELLER.has(detail.status)) return pollLater(deps);
+  if (!detail || !LEFT_THE_SELLER.has(detail.status)) return pollLater(deps, order);
   const delivered = detail.status !== 'IN_TRANSIT';
   const at = new Date(deps.clock.now());
   const key = { shopId: order.shop_id, orderId: order.order_id };
@@ -136,11 +136,17 @@ async function followTiktokShipment(
       await moveOrder(tx, deps, { ...key, event: 'ship', detail: info, at });
     if (delivered) await moveOrder(tx, deps, { ...key, event: 'deliver', detail: info, at });
   });
-  return delivered ? { next: 'done' } : pollLater(deps);
+  return delivered ? { next: 'done' } : pollLater(deps, order);
 }
 
-function pollLater(deps: FulfilmentDeps): StepOutcome {
-  return { next: 'wait', until: new Date(deps.clock.now() + deps.tuning.trackingPollMs) };
+/**
+ * The parcel's next check. The order met its SLA when its label was bought, so the job's deadline
+ * moves to the check plus its lane's SLA: waiting for the carrier is not overdue, and the check
+ * does not sort ahead of orders still racing their SLA.
+ */
+function pollLater(deps: FulfilmentDeps, order: OrderRow): StepOutcome {
+  const until = deps.clock.now() + deps.tuning.trackingPollMs;
+  return { next: 'wait', until: new Date(until), deadline: new Date(until + SLA_MS[order.priority]) };
 }
 
 /** The label API the order's live label was bought through. */
