@@ -99,21 +99,20 @@ const NO_ONE = { routes: { team_lead: [], devops: [], fulfillment_team: [] } } a
  * A fresh sandbox has no history, and CreatorFlow rightly calls nothing viral until it has seen a
  * shop's normal: spike detection waits for half an hour of orders (SpikeOptions.warmupMs) and the
  * rules' velocity increase for an hour before the last one. So the first start writes the demo
- * shop's last `hours` (2 by default) of trade as delivered orders, at the demo traffic's own pace and
+ * shop's last DEMO_HISTORY_HOURS of trade as delivered orders, at the demo traffic's own pace and
  * spread evenly over its products: demo orders are then classified against a real normal, and the
  * spikes stand out from it. Returns how many.
  */
 export async function seedDemoHistory(
   db: Database,
   shop: CreatedSimShop,
-  input: { ordersPerHour: number; now: Date; hours?: number },
+  input: { ordersPerHour: number; now: Date },
 ): Promise<number> {
   const shopId = shop.credentials.shopId;
   const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM orders WHERE shop_id = $1`, [
     shopId,
   ]);
-  const hours = input.hours ?? DEMO_HISTORY_HOURS;
-  const count = Math.min(Math.round(input.ordersPerHour * hours), MAX_DEMO_HISTORY_ORDERS);
+  const count = Math.min(Math.round(input.ordersPerHour * DEMO_HISTORY_HOURS), MAX_DEMO_HISTORY_ORDERS);
   if ((rows[0]?.n ?? 0) > 0 || count === 0) return 0;
   const skus = shop.products.map((p) => ({ product: p, sku: p.skus[0]! }));
   await db.transaction(async (tx) => {
@@ -143,7 +142,7 @@ export async function seedDemoHistory(
         skus.map((s) => s.sku.salePrice),
         skus.map((s) => s.product.id),
         skus.map((s) => s.product.name),
-        hours,
+        DEMO_HISTORY_HOURS,
       ],
     );
   });

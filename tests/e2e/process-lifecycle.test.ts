@@ -4,10 +4,19 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPglite } from '../../src/db/index.ts';
 import { createTestDatabase, migrations } from '../helpers/test-database.ts';
-import { startService, stopService, waitForOutput, waitUntilReady } from '../helpers/service-process.ts';
+import {
+  killStartedServices,
+  startService,
+  stopService,
+  waitForOutput,
+  waitUntilReady,
+} from '../helpers/service-process.ts';
 
 const dataDirs: string[] = [];
-afterAll(() => dataDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+afterAll(() => {
+  killStartedServices();
+  dataDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true }));
+});
 
 function tempDataDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'creatorflow-data-'));

@@ -14,11 +14,18 @@ export interface ServiceProcess {
   readonly exited: Promise<number | null>;
 }
 
-/** Every child started here: killed when the test process exits, even after a failed test. */
+/** Every child started here and still running. */
 const children = new Set<ChildProcess>();
-process.once('exit', () => {
+process.once('exit', killStartedServices);
+
+/**
+ * SIGKILLs every service this file started that is still running. Call it from `afterAll`: a test
+ * that fails before stopping its service would otherwise leave it running (vitest may end its worker
+ * without the 'exit' event), holding its port and data folder.
+ */
+export function killStartedServices(): void {
   for (const child of children) child.kill('SIGKILL');
-});
+}
 
 /**
  * Starts `src/main.ts` in a child process with exactly `env` (plus PATH/HOME) and a free port.
