@@ -146,11 +146,17 @@ export async function listEpisodes(
   return rows;
 }
 
-/** Orders of the product still waiting in a queue lane other than viral. */
+/**
+ * Orders of the product still waiting for their label in a queue lane other than viral. An order
+ * with its label has met its SLA and only waits for the carrier: moving it would gain nothing and
+ * give its parcel checks the viral lane's deadline.
+ */
 export async function queuedOrdersOf(tx: Queryable, shopId: string, productId: string): Promise<string[]> {
   const { rows } = await tx.query<{ order_id: string }>(
     `SELECT j.order_id FROM order_jobs j
+       JOIN orders o ON o.shop_id = j.shop_id AND o.order_id = j.order_id
       WHERE j.shop_id = $1 AND j.lane <> 'viral'
+        AND o.state IN ('received', 'validated', 'processing', 'inventory_reserved')
         AND EXISTS (SELECT 1 FROM order_lines l
                      WHERE l.shop_id = j.shop_id AND l.order_id = j.order_id AND l.product_id = $2)
       ORDER BY j.order_id`,

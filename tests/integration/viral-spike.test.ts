@@ -87,6 +87,8 @@ beforeAll(async () => {
       lines: other,
     })),
     { shopId: 's1', orderId: 'q-both', at: new Date(T - 500), lines: [...hot, ...other] },
+    // Labelled, its job only waiting for the carrier's pickup.
+    { shopId: 's1', orderId: 'q-hot-labelled', at: new Date(T - 4000), lines: hot, state: 'label_generated' },
   ].map((o) => ({ ...o, queued: 'standard' as const }));
   await insertOrders(test.db, [...history, ...queued]);
 
@@ -119,7 +121,7 @@ describe('a viral spike', () => {
     expect(rows[0]?.started_at.getTime()).toBe(T + revealingCall * 5_000);
   });
 
-  it('moves every queued order of that product, and only those, to the viral lane at once', async () => {
+  it('moves every queued order of that product still without a label, and only those, to the viral lane at once', async () => {
     const { rows } = await test.db.query<{ order_id: string; lane: string }>(
       `SELECT order_id, lane FROM order_jobs ORDER BY order_id`,
     );
@@ -128,6 +130,7 @@ describe('a viral spike', () => {
       { order_id: 'q-hot-1', lane: 'viral' },
       { order_id: 'q-hot-2', lane: 'viral' },
       { order_id: 'q-hot-3', lane: 'viral' },
+      { order_id: 'q-hot-labelled', lane: 'standard' },
       { order_id: 'q-other-1', lane: 'standard' },
       { order_id: 'q-other-2', lane: 'standard' },
     ]);
