@@ -18,13 +18,28 @@ export type TransitionResult =
  */
 export async function transitionOrder(
   tx: Queryable,
-  input: { shopId: string; orderId: string; event: OrderEvent; detail?: Record<string, unknown>; at: Date },
+  input: {
+    shopId: string;
+    orderId: string;
+    event: OrderEvent;
+    detail?: Record<string, unknown>;
+    at: Date;
+    /**
+     * The order's state as the caller just read it under a row lock in this transaction, which
+     * spares reading it again. (Were it stale, the conditional UPDATE would refuse the step.)
+     */
+    lockedState?: OrderState;
+  },
 ): Promise<TransitionResult> {
-  const { rows } = await tx.query<{ state: OrderState }>(
-    `SELECT state FROM orders WHERE shop_id = $1 AND order_id = $2`,
-    [input.shopId, input.orderId],
-  );
-  const current = rows[0]?.state;
+  const current =
+    input.lockedState ??
+    (
+      await tx.query<{ state: OrderState }>(
+        `SELECT state FROM orders WHERE shop_id = $1 AND order_id = $2`,
+        [input.shopId, input.orderId],
+        { prepared: 'creatorflow_order_state' },
+      )
+    ).rows[0]?.state;
   if (current === undefined) return { ok: false, reason: 'no such order', state: undefined };
 
   const decision = decide(current, input.event);
@@ -39,33 +54,35 @@ export async function transitionOrder(
     return { ok: false, reason: decision.reason, state: current };
   }
 
-  const moved = await tx.query(
-    `UPDATE orders SET state = $4, updated_at = $5
-      WHERE shop_id = $1 AND order_id = $2 AND state = $3`,
-    [input.shopId, input.orderId, decision.from, decision.to, input.at],
+  // The conditional state change and its timeline entry (the transition, or the stale refusal when
+  // the order left `from` meanwhile) in one statement.
+  const stale = `stale: the order left ${decision.from} before "${input.event}" could apply`;
+  const { rows: recorded } = await tx.query<{ kind: string }>(
+    `WITH moved AS (
+       UPDATE orders SET state = $4, updated_at = $5
+        WHERE shop_id = $1 AND order_id = $2 AND state = $3
+       RETURNING 1)
+     INSERT INTO order_events (shop_id, order_id, at, kind, from_state, to_state, detail)
+     SELECT $1, $2, $5, CASE WHEN m.moved THEN 'transition' ELSE 'transition_refused' END,
+            $3, CASE WHEN m.moved THEN $4 END, CASE WHEN m.moved THEN $6::jsonb ELSE $7::jsonb END
+       FROM (SELECT EXISTS (SELECT 1 FROM moved) AS moved) AS m
+     RETURNING kind`,
+    [
+      input.shopId,
+      input.orderId,
+      decision.from,
+      decision.to,
+      input.at,
+      JSON.stringify({
+        event: input.event,
+        ...(decision.compensations.length > 0 ? { compensations: decision.compensations } : {}),
+        ...input.detail,
+      }),
+      JSON.stringify({ event: input.event, reason: stale, ...input.detail }),
+    ],
+    { prepared: 'creatorflow_transition_order' },
   );
-  if (moved.rowCount === 0) {
-    const reason = `stale: the order left ${decision.from} before "${input.event}" could apply`;
-    await appendOrderEvent(tx, {
-      ...input,
-      kind: 'transition_refused',
-      from: decision.from,
-      to: null,
-      detail: { event: input.event, reason, ...input.detail },
-    });
-    return { ok: false, reason, state: undefined };
-  }
-  await appendOrderEvent(tx, {
-    ...input,
-    kind: 'transition',
-    from: decision.from,
-    to: decision.to,
-    detail: {
-      event: input.event,
-      ...(decision.compensations.length > 0 ? { compensations: decision.compensations } : {}),
-      ...input.detail,
-    },
-  });
+  if (recorded[0]?.kind !== 'transition') return { ok: false, reason: stale, state: undefined };
   return decision;
 }
 
@@ -86,5 +103,6 @@ export async function appendOrderEvent(
     `INSERT INTO order_events (shop_id, order_id, at, kind, from_state, to_state, detail)
      VALUES ($1, $2, $3, $4, $5, $6, $7)`,
     [input.shopId, input.orderId, input.at, input.kind, input.from, input.to, JSON.stringify(input.detail)],
+    { prepared: 'creatorflow_append_order_event' },
   );
 }

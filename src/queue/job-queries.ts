@@ -78,6 +78,7 @@ export async function claimJobs(
       WHERE j.shop_id = picked.shop_id AND j.order_id = picked.order_id
       RETURNING j.*`,
     [input.now, input.lane, input.workerId, input.limit, input.leaseMs],
+    { prepared: 'creatorflow_claim_jobs' },
   );
   return rows.sort((a, b) => a.deadline.getTime() - b.deadline.getTime());
 }
@@ -90,6 +91,7 @@ export async function completeJob(
   const { rowCount } = await db.query(
     `DELETE FROM order_jobs WHERE shop_id = $1 AND order_id = $2 AND locked_by = $3`,
     [input.shopId, input.orderId, input.workerId],
+    { prepared: 'creatorflow_complete_job' },
   );
   return rowCount === 1;
 }
@@ -108,6 +110,7 @@ export async function continueJob(
             deadline = coalesce($5, deadline)
       WHERE shop_id = $1 AND order_id = $2 AND locked_by = $3`,
     [input.shopId, input.orderId, input.workerId, input.runAt, input.deadline ?? null],
+    { prepared: 'creatorflow_continue_job' },
   );
   return rowCount === 1;
 }

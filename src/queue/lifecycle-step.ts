@@ -48,6 +48,9 @@ export async function runLifecycleStep(
     input.leaseHolder === undefined
       ? [input.shopId, input.orderId]
       : [input.shopId, input.orderId, input.leaseHolder],
+    {
+      prepared: input.leaseHolder === undefined ? 'creatorflow_lock_order' : 'creatorflow_lock_leased_order',
+    },
   );
   const state = rows[0]?.state;
   if (state === undefined) {
@@ -61,6 +64,7 @@ export async function runLifecycleStep(
     orderId: input.orderId,
     event,
     at: input.at,
+    lockedState: state,
   });
   if (!result.ok) throw new Error(`step "${event}" of order ${input.orderId} was refused: ${result.reason}`);
   await input.effect?.(tx, { shopId: input.shopId, orderId: input.orderId, event, from: state });

@@ -66,6 +66,37 @@ describe('order transitions', () => {
     expect(['validated', 'failed']).toContain(await state());
   });
 
+  it('a state the caller read that is no longer true is refused as stale and recorded with its detail', async () => {
+    await apply('validate');
+    const result = await test.db.transaction((tx) =>
+      transitionOrder(tx, {
+        shopId: 's',
+        orderId: 'o1',
+        event: 'validate',
+        detail: { by: 'test' },
+        lockedState: 'received',
+        at: new Date('2026-11-24T12:00:01Z'),
+      }),
+    );
+    expect(result).toMatchObject({ ok: false, state: undefined });
+    expect(await state()).toBe('validated');
+    const { rows } = await test.db.query<{ kind: string; to_state: string | null; detail: object }>(
+      `SELECT kind, to_state, detail FROM order_events WHERE order_id = 'o1' ORDER BY id`,
+    );
+    expect(rows).toEqual([
+      { kind: 'transition', to_state: 'validated', detail: { event: 'validate' } },
+      {
+        kind: 'transition_refused',
+        to_state: null,
+        detail: {
+          event: 'validate',
+          by: 'test',
+          reason: 'stale: the order left received before "validate" could apply',
+        },
+      },
+    ]);
+  });
+
   it('records the compensations a transition implies', async () => {
     for (const event of ['validate', 'start_processing', 'reserve_stock'] as const) await apply(event);
     await apply('tiktok_cancel');

@@ -42,6 +42,7 @@ export async function loadOrder(
        FROM orders o JOIN shops s USING (shop_id)
       WHERE o.shop_id = $1 AND o.order_id = $2${options.forUpdate ? ' FOR UPDATE OF o' : ''}`,
     [key.shopId, key.orderId],
+    { prepared: options.forUpdate ? 'creatorflow_load_order_for_update' : 'creatorflow_load_order' },
   );
   return rows[0];
 }

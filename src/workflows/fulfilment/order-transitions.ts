@@ -75,7 +75,9 @@ export async function moveOrder(
   // The parcel has left: its reserved units leave the stock with it.
   if (result.to === 'shipped') await consumeOrder(tx, key);
   if (result.to !== result.from) {
-    await tx.query(`DELETE FROM backorders WHERE shop_id = $1 AND order_id = $2`, [key.shopId, key.orderId]);
+    await tx.query(`DELETE FROM backorders WHERE shop_id = $1 AND order_id = $2`, [key.shopId, key.orderId], {
+      prepared: 'creatorflow_forget_backorder',
+    });
   }
   await tx.query(
     `UPDATE orders SET
@@ -85,6 +87,7 @@ export async function moveOrder(
         delivered_at = CASE WHEN $3 = 'delivered' THEN coalesce(delivered_at, $5) ELSE delivered_at END
       WHERE shop_id = $1 AND order_id = $2`,
     [key.shopId, key.orderId, result.to, reasonOf(input.detail), input.at],
+    { prepared: 'creatorflow_order_time_stamps' },
   );
   return result;
 }
