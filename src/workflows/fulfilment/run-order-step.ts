@@ -1,5 +1,5 @@
 import { appendOrderEvent } from '../../orders/index.ts';
-import type { OrderJob, StepOutcome } from '../../queue/index.ts';
+import { fencedByLease, type OrderJob, type StepOutcome } from '../../queue/index.ts';
 import type { FulfilmentDeps } from './fulfilment-deps.ts';
 import { moveOrder } from './order-transitions.ts';
 import { loadOrder, type OrderRow } from './order-row.ts';
@@ -12,9 +12,20 @@ import { validateOrder } from './steps/validate-order.ts';
 /**
  * One step of an order's lifecycle, chosen by the state it is in now (so a restarted worker
  * resumes from the last committed step). Each step commits its transition with its timeline
- * entry; a thrown error is retried by the lane's policy.
+ * entry; a thrown error is retried by the lane's policy. For a claimed job, each of the step's
+ * transactions first checks that this worker still holds the lease (`fencedByLease`).
  */
-export async function runOrderStep(deps: FulfilmentDeps, job: OrderJob): Promise<StepOutcome> {
+export async function runOrderStep(service: FulfilmentDeps, job: OrderJob): Promise<StepOutcome> {
+  const deps: FulfilmentDeps = job.locked_by
+    ? {
+        ...service,
+        db: fencedByLease(service.db, {
+          shopId: job.shop_id,
+          orderId: job.order_id,
+          workerId: job.locked_by,
+        }),
+      }
+    : service;
   const order = await loadOrder(deps.db, { shopId: job.shop_id, orderId: job.order_id });
   if (!order) return { next: 'done' };
   if (order.shop_status !== 'active' && order.state !== 'shipped') {
