@@ -73,13 +73,15 @@ export async function actOnSpike(
     const now = new Date(deps.clock.now());
 
     const orderIds = await queuedOrdersOf(tx, shopId, productId);
+    // Orders before their jobs: the order in which a step (its lease fence, then the rules' lane
+    // change) and the operator actions lock them, so none of them can deadlock with this one.
+    await markOrdersViral(tx, { shopId, orderIds, spikeId: episode.id, productId, at: now });
     const escalatedJobs = await escalateJobs(tx, {
       shopId,
       orderIds,
       lane: 'viral',
       deadline: new Date(now.getTime() + SLA_MS.viral),
     });
-    await markOrdersViral(tx, { shopId, orderIds, spikeId: episode.id, productId, at: now });
 
     const increase = velocityIncrease(rates.lastHour, rates.baselinePerHour);
     const ruleSet = await loadPublishedRuleSet(tx, shopId);

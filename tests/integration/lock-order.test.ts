@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { holdLease } from '../../src/queue/index.ts';
+import { ManualClock } from '../../src/shared/clock.ts';
+import { sleep } from '../../src/shared/sleep.ts';
+import { actOnSpike } from '../../src/viral/spike-actions.ts';
+import { insertOrders, insertShop } from '../helpers/decision-fixtures.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
+
+// Two transactions at once need two connections: PGlite has one.
+const postgres = Boolean(process.env.DATABASE_URL);
+const T = Date.UTC(2026, 10, 26, 12);
+
+let test: TestDatabase;
+beforeAll(async () => {
+  test = await createTestDatabase();
+});
+afterAll(() => test?.drop());
+
+async function someoneWaitsForALock(): Promise<void> {
+  for (let tries = 0; tries < 500; tries++) {
+    const { rows } = await test.db.query<{ waiting: number }>(
+      `SELECT count(*)::int AS waiting FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    );
+    if (rows[0]!.waiting > 0) return;
+    await sleep(20);
+  }
+  throw new Error('no transaction started waiting for a lock within 10 s');
+}
+
+describe.skipIf(!postgres)(
+  'the order in which rows are locked (PostgreSQL only: DATABASE_URL is unset)',
+  () => {
+    it('a spike escalating an order whose step is writing waits for the step instead of deadlocking with it', async () => {
+      await insertShop(test.db, 's1');
+      await insertOrders(test.db, [
+        {
+          shopId: 's1',
+          orderId: 'o1',
+          at: new Date(T - 1000),
+          lines: [{ sku: 'HOT-1', productId: 'p-hot' }],
+          state: 'validated',
+          queued: 'standard',
+        },
+      ]);
+      await test.db.query(
+        `UPDATE order_jobs SET locked_by = 'w1', locked_until = now() + interval '1 minute' WHERE order_id = 'o1'`,
+      );
+      const deps = {
+        db: test.db,
+        clock: new ManualClock(T),
+        notifyRoutes: { team_lead: [], devops: [], fulfillment_team: [] },
+      };
+
+      let spike: ReturnType<typeof actOnSpike> | undefined;
+      // The rules step: its lease fence locks the order, then it moves the order's job to another lane.
+      await test.db.transaction(async (tx) => {
+        await holdLease(tx, { shopId: 's1', orderId: 'o1', workerId: 'w1' });
+        spike = actOnSpike(deps, {
+          shopId: 's1',
+          productId: 'p-hot',
+          detectedBy: 'threshold',
+          startedAt: new Date(T),
+          rates: { lastHour: 60, baselinePerHour: 5, peakPerHour: 60 },
+        });
+        await someoneWaitsForALock();
+        await tx.query(`UPDATE order_jobs SET lane = 'vip' WHERE shop_id = 's1' AND order_id = 'o1'`);
+      });
+
+      expect(await spike).toMatchObject({ opened: true, escalatedJobs: 1 });
+      const { rows } = await test.db.query<{ priority: string; lane: string }>(
+        `SELECT o.priority, j.lane FROM orders o JOIN order_jobs j USING (shop_id, order_id) WHERE o.order_id = 'o1'`,
+      );
+      expect(rows).toEqual([{ priority: 'viral', lane: 'viral' }]);
+    });
+  },
+);
