@@ -90,7 +90,12 @@ export async function startWorkerPool(deps: WorkerPoolDeps, options: WorkerPoolO
       const reason = describeError(error);
       const delay = retryDelayMs(policy, job.attempts);
       if (delay === null) {
-        await deps.giveUp(job, reason);
+        try {
+          await deps.giveUp(job, reason);
+        } catch (lost) {
+          if (lost instanceof LeaseLostError) return;
+          throw lost;
+        }
         await completeJob(deps.db, key);
       } else {
         await retryJobLater(deps.db, { ...key, retryAt: new Date(deps.clock.now() + delay), error: reason });

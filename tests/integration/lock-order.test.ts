@@ -43,9 +43,10 @@ describe.skipIf(!postgres)(
           queued: 'standard',
         },
       ]);
-      await test.db.query(
-        `UPDATE order_jobs SET locked_by = 'w1', locked_until = now() + interval '1 minute' WHERE order_id = 'o1'`,
-      );
+      const lockedUntil = new Date(Date.now() + 60_000);
+      await test.db.query(`UPDATE order_jobs SET locked_by = 'w1', locked_until = $1 WHERE order_id = 'o1'`, [
+        lockedUntil,
+      ]);
       const deps = {
         db: test.db,
         clock: new ManualClock(T),
@@ -55,7 +56,7 @@ describe.skipIf(!postgres)(
       let spike: ReturnType<typeof actOnSpike> | undefined;
       // The rules step: its lease fence locks the order, then it moves the order's job to another lane.
       await test.db.transaction(async (tx) => {
-        await holdLease(tx, { shopId: 's1', orderId: 'o1', workerId: 'w1' });
+        await holdLease(tx, { shopId: 's1', orderId: 'o1', workerId: 'w1', lockedUntil });
         spike = actOnSpike(deps, {
           shopId: 's1',
           productId: 'p-hot',

@@ -1,3 +1,4 @@
+import type { Database } from '../../db/index.ts';
 import { appendOrderEvent } from '../../orders/index.ts';
 import { fencedByLease, type OrderJob, type StepOutcome } from '../../queue/index.ts';
 import type { FulfilmentDeps } from './fulfilment-deps.ts';
@@ -13,19 +14,10 @@ import { validateOrder } from './steps/validate-order.ts';
  * One step of an order's lifecycle, chosen by the state it is in now (so a restarted worker
  * resumes from the last committed step). Each step commits its transition with its timeline
  * entry; a thrown error is retried by the lane's policy. For a claimed job, each of the step's
- * transactions first checks that this worker still holds the lease (`fencedByLease`).
+ * transactions first checks that its claim still holds the job (`fencedByLease`).
  */
 export async function runOrderStep(service: FulfilmentDeps, job: OrderJob): Promise<StepOutcome> {
-  const deps: FulfilmentDeps = job.locked_by
-    ? {
-        ...service,
-        db: fencedByLease(service.db, {
-          shopId: job.shop_id,
-          orderId: job.order_id,
-          workerId: job.locked_by,
-        }),
-      }
-    : service;
+  const deps: FulfilmentDeps = { ...service, db: leasedDatabase(service.db, job) };
   const order = await loadOrder(deps.db, { shopId: job.shop_id, orderId: job.order_id });
   if (!order) return { next: 'done' };
   if (order.shop_status !== 'active' && order.state !== 'shipped') {
@@ -59,9 +51,12 @@ export async function runOrderStep(service: FulfilmentDeps, job: OrderJob): Prom
   }
 }
 
-/** The lane's attempts are spent: the order fails with the last error and waits for a person. */
+/**
+ * The lane's attempts are spent: the order fails with the last error and waits for a person. Under
+ * the same fence as the steps: a claim that lost the job fails nothing (LeaseLostError).
+ */
 export async function failOrder(deps: FulfilmentDeps, job: OrderJob, error: string): Promise<void> {
-  await deps.db.transaction((tx) =>
+  await leasedDatabase(deps.db, job).transaction((tx) =>
     moveOrder(tx, deps, {
       shopId: job.shop_id,
       orderId: job.order_id,
@@ -70,6 +65,17 @@ export async function failOrder(deps: FulfilmentDeps, job: OrderJob, error: stri
       at: new Date(deps.clock.now()),
     }),
   );
+}
+
+/** The database a claimed job's step runs with, fenced by its claim; a job not claimed (tests) runs unfenced. */
+function leasedDatabase(db: Database, job: OrderJob): Database {
+  if (!job.locked_by || !job.locked_until) return db;
+  return fencedByLease(db, {
+    shopId: job.shop_id,
+    orderId: job.order_id,
+    workerId: job.locked_by,
+    lockedUntil: job.locked_until,
+  });
 }
 
 async function releaseTimedHold(deps: FulfilmentDeps, order: OrderRow): Promise<void> {

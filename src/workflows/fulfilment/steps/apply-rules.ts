@@ -16,14 +16,20 @@ export async function applyRules(deps: FulfilmentDeps, order: OrderRow): Promise
   const key = { shopId: order.shop_id, orderId: order.order_id };
   const decision: OrderDecision = deps.classify ? await deps.classify(key) : { summary: { rules: 'none' } };
   const now = new Date(deps.clock.now());
-  // A spike may already have escalated the order: the rules never take it out of the viral lane.
-  const priority = order.priority === 'viral' ? 'viral' : (decision.priority ?? order.priority);
   const hold = decision.manualReview
     ? { reason: `manual review: ${decision.manualReview.reason}`, until: undefined }
     : decision.hold;
 
   await deps.db.transaction(async (tx) => {
-    if (priority !== order.priority) await setPriority(tx, order, priority, now);
+    // The priority as it is now, under the order's lock: a spike may have escalated the order
+    // while the rules ran, and the rules never take an order out of the viral lane.
+    const { rows } = await tx.query<{ priority: Priority }>(
+      `SELECT priority FROM orders WHERE shop_id = $1 AND order_id = $2 FOR NO KEY UPDATE`,
+      [key.shopId, key.orderId],
+    );
+    const current = rows[0]?.priority ?? order.priority;
+    const priority = current === 'viral' ? 'viral' : (decision.priority ?? current);
+    if (priority !== current) await setPriority(tx, { ...order, priority: current }, priority, now);
     await tx.query(`UPDATE orders SET rules_decision = $3 WHERE shop_id = $1 AND order_id = $2`, [
       key.shopId,
       key.orderId,
