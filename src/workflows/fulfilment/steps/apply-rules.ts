@@ -20,14 +20,16 @@ export async function applyRules(deps: FulfilmentDeps, order: OrderRow): Promise
     ? { reason: `manual review: ${decision.manualReview.reason}`, until: undefined }
     : decision.hold;
 
-  await deps.db.transaction(async (tx) => {
-    // The priority as it is now, under the order's lock: a spike may have escalated the order
-    // while the rules ran, and the rules never take an order out of the viral lane.
-    const { rows } = await tx.query<{ priority: Priority }>(
-      `SELECT priority FROM orders WHERE shop_id = $1 AND order_id = $2 FOR NO KEY UPDATE`,
+  const applied = await deps.db.transaction(async (tx) => {
+    // The order as it is now, under its lock. Cancelled (or otherwise moved on) while the rules
+    // ran: nothing of the decision applies, and the next step sees the order as it is. Escalated
+    // by a spike meanwhile: the rules never take an order out of the viral lane.
+    const { rows } = await tx.query<{ state: string; priority: Priority }>(
+      `SELECT state, priority FROM orders WHERE shop_id = $1 AND order_id = $2 FOR NO KEY UPDATE`,
       [key.shopId, key.orderId],
     );
-    const current = rows[0]?.priority ?? order.priority;
+    if (rows[0]?.state !== 'validated') return false;
+    const current = rows[0].priority;
     const priority = current === 'viral' ? 'viral' : (decision.priority ?? current);
     if (priority !== current) await setPriority(tx, { ...order, priority: current }, priority, now);
     await tx.query(`UPDATE orders SET rules_decision = $3 WHERE shop_id = $1 AND order_id = $2`, [
@@ -93,7 +95,9 @@ export async function applyRules(deps: FulfilmentDeps, order: OrderRow): Promise
         at: now,
       });
     }
+    return true;
   });
+  if (!applied) return { next: 'continue' };
   if (hold?.until) return { next: 'wait', until: hold.until };
   return hold ? { next: 'done' } : { next: 'continue' };
 }
