@@ -122,6 +122,7 @@ export async function startBatchWorkerPool(
       await retryJobLater(deps.db, {
         ...key(job),
         workerId,
+        lockedUntil: job.locked_until,
         retryAt: new Date(deps.clock.now() + delay),
         error,
       });

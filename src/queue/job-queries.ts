@@ -31,6 +31,16 @@ export class LeaseLostError extends Error {
   }
 }
 
+/**
+ * SQL: the job is still held by the claim whose lease end the parameter names (null: by any claim
+ * of the worker). Claims set whole milliseconds, as JavaScript holds them; the window only guards
+ * against a lease end with microseconds. A later claim of the same job, even by the same worker,
+ * has another lease end.
+ */
+export function sameClaim(param: string): string {
+  return `(${param}::timestamptz IS NULL OR (locked_until >= ${param}::timestamptz AND locked_until < ${param}::timestamptz + interval '1 millisecond'))`;
+}
+
 /** Channel a NOTIFY goes to when work is added, so idle workers wake within milliseconds. */
 export const JOBS_CHANNEL = 'creatorflow_order_jobs';
 
@@ -83,14 +93,17 @@ export async function claimJobs(
   return rows.sort((a, b) => a.deadline.getTime() - b.deadline.getTime());
 }
 
-/** The order has no more work for now: its job row goes. Only the lease holder may do it. */
+/**
+ * The order has no more work for now: its job row goes. Only the lease holder may do it: the
+ * worker, and with `lockedUntil` the very claim.
+ */
 export async function completeJob(
   db: Queryable,
-  input: { shopId: string; orderId: string; workerId: string },
+  input: { shopId: string; orderId: string; workerId: string; lockedUntil?: Date | null },
 ): Promise<boolean> {
   const { rowCount } = await db.query(
-    `DELETE FROM order_jobs WHERE shop_id = $1 AND order_id = $2 AND locked_by = $3`,
-    [input.shopId, input.orderId, input.workerId],
+    `DELETE FROM order_jobs WHERE shop_id = $1 AND order_id = $2 AND locked_by = $3 AND ${sameClaim('$4')}`,
+    [input.shopId, input.orderId, input.workerId, input.lockedUntil ?? null],
     { prepared: 'creatorflow_complete_job' },
   );
   return rowCount === 1;
@@ -102,14 +115,29 @@ export async function completeJob(
  */
 export async function continueJob(
   db: Queryable,
-  input: { shopId: string; orderId: string; workerId: string; runAt: Date; deadline?: Date | undefined },
+  input: {
+    shopId: string;
+    orderId: string;
+    workerId: string;
+    /** The claim's lease end: only that claim may release the job (see completeJob). */
+    lockedUntil?: Date | null;
+    runAt: Date;
+    deadline?: Date | undefined;
+  },
 ): Promise<boolean> {
   const { rowCount } = await db.query(
     `UPDATE order_jobs
         SET locked_by = NULL, locked_until = NULL, attempts = 0, last_error = NULL, run_at = $4,
             deadline = coalesce($5, deadline)
-      WHERE shop_id = $1 AND order_id = $2 AND locked_by = $3`,
-    [input.shopId, input.orderId, input.workerId, input.runAt, input.deadline ?? null],
+      WHERE shop_id = $1 AND order_id = $2 AND locked_by = $3 AND ${sameClaim('$6')}`,
+    [
+      input.shopId,
+      input.orderId,
+      input.workerId,
+      input.runAt,
+      input.deadline ?? null,
+      input.lockedUntil ?? null,
+    ],
     { prepared: 'creatorflow_continue_job' },
   );
   return rowCount === 1;
@@ -118,12 +146,27 @@ export async function continueJob(
 /** A step failed but may succeed later: release the lease and run again at `retryAt`. */
 export async function retryJobLater(
   db: Queryable,
-  input: { shopId: string; orderId: string; workerId: string; retryAt: Date; error: string },
+  input: {
+    shopId: string;
+    orderId: string;
+    workerId: string;
+    /** The claim's lease end: only that claim may hand the job back (see completeJob). */
+    lockedUntil?: Date | null;
+    retryAt: Date;
+    error: string;
+  },
 ): Promise<boolean> {
   const { rowCount } = await db.query(
     `UPDATE order_jobs SET locked_by = NULL, locked_until = NULL, run_at = $4, last_error = $5
-      WHERE shop_id = $1 AND order_id = $2 AND locked_by = $3`,
-    [input.shopId, input.orderId, input.workerId, input.retryAt, input.error.slice(0, 1000)],
+      WHERE shop_id = $1 AND order_id = $2 AND locked_by = $3 AND ${sameClaim('$6')}`,
+    [
+      input.shopId,
+      input.orderId,
+      input.workerId,
+      input.retryAt,
+      input.error.slice(0, 1000),
+      input.lockedUntil ?? null,
+    ],
   );
   return rowCount === 1;
 }

@@ -1,5 +1,5 @@
 import type { Database, Queryable } from '../db/index.ts';
-import { LeaseLostError } from './job-queries.ts';
+import { LeaseLostError, sameClaim } from './job-queries.ts';
 
 /** Whose lease a step runs under: the order, and the claim of its job (worker and lease end). */
 export interface Lease {
@@ -49,10 +49,7 @@ export async function holdLease(tx: Queryable, lease: Lease): Promise<void> {
     { prepared: 'creatorflow_lock_order_row' },
   );
   const { rows } = await tx.query(
-    // The lease end as JavaScript holds it, to the millisecond (PostgreSQL keeps microseconds).
-    `SELECT 1 FROM order_jobs
-      WHERE shop_id = $1 AND order_id = $2 AND locked_by = $3
-        AND locked_until >= $4 AND locked_until < $4::timestamptz + interval '1 millisecond'`,
+    `SELECT 1 FROM order_jobs WHERE shop_id = $1 AND order_id = $2 AND locked_by = $3 AND ${sameClaim('$4')}`,
     [lease.shopId, lease.orderId, lease.workerId, lease.lockedUntil],
     { prepared: 'creatorflow_check_lease' },
   );

@@ -69,7 +69,13 @@ export async function startWorkerPool(deps: WorkerPoolDeps, options: WorkerPoolO
    */
   async function runJob(job: OrderJob, leaseEnds: number): Promise<void> {
     const policy = policies[job.lane];
-    const key = { shopId: job.shop_id, orderId: job.order_id, workerId: options.workerId };
+    // This claim's: a later claim of the job, even by this worker, is not touched by this run.
+    const key = {
+      shopId: job.shop_id,
+      orderId: job.order_id,
+      workerId: options.workerId,
+      lockedUntil: job.locked_until,
+    };
     try {
       for (;;) {
         const outcome = await deps.step(job, AbortSignal.timeout(policy.timeoutMs));

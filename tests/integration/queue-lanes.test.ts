@@ -90,6 +90,18 @@ describe('the durable priority lanes', () => {
     expect(await completeJob(test.db, { shopId: 's', orderId: 'l-1', workerId: 'w2' })).toBe(true);
   });
 
+  it('an earlier claim of a job cannot complete, continue or retry it once it was claimed again, even by the same worker', async () => {
+    await queue(1, 'automated', 'again-');
+    const [first] = await claim('automated', 1, 'w1');
+    const [second] = await claim('automated', 1, 'w1', at(32_000));
+    expect(second).toMatchObject({ order_id: 'again-1', locked_by: 'w1', attempts: 2 });
+    const earlier = { shopId: 's', orderId: 'again-1', workerId: 'w1', lockedUntil: first!.locked_until };
+    expect(await continueJob(test.db, { ...earlier, runAt: at(33_000) })).toBe(false);
+    expect(await retryJobLater(test.db, { ...earlier, retryAt: at(40_000), error: 'stalled' })).toBe(false);
+    expect(await completeJob(test.db, earlier)).toBe(false);
+    expect(await completeJob(test.db, { ...earlier, lockedUntil: second!.locked_until })).toBe(true);
+  });
+
   it('a failed step waits for its retry time, and a continued job runs its next step at once', async () => {
     await queue(2, 'standard', 'r-');
     await claim('standard', 2);
