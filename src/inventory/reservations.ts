@@ -94,6 +94,15 @@ async function settle(
   input: { shopId: string; orderId: string },
   to: 'released' | 'consumed',
 ): Promise<string[]> {
+  // The SKUs' stock rows are locked first, in SKU order as a reservation locks them, so a shipment
+  // or cancellation and another order's reservation of the same SKUs cannot deadlock.
+  await tx.query(
+    `SELECT 1 FROM inventory i JOIN stock_reservations r ON r.shop_id = i.shop_id AND r.seller_sku = i.seller_sku
+      WHERE r.shop_id = $1 AND r.order_id = $2 AND r.status = 'reserved'
+      ORDER BY i.seller_sku
+        FOR UPDATE OF i`,
+    [input.shopId, input.orderId],
+  );
   // Only rows still 'reserved' move, so a repeat finds nothing and changes nothing.
   const { rows } = await tx.query<{ seller_sku: string }>(
     `WITH settled AS (

@@ -110,6 +110,12 @@ export async function importStock(
 ): Promise<StockImportResult> {
   return db
     .transaction(async (tx) => {
+      // The file's SKUs are locked first, in SKU order as reservations lock them, so an import and
+      // the orders reserving or shipping meanwhile cannot deadlock.
+      await tx.query(
+        `SELECT 1 FROM inventory WHERE shop_id = $1 AND seller_sku = ANY($2::text[]) ORDER BY seller_sku FOR UPDATE`,
+        [shopId, rows.map((r) => r.sellerSku)],
+      );
       let created = 0;
       const problems: string[] = [];
       for (const row of rows) {

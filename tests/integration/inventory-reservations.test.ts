@@ -191,3 +191,55 @@ describe('stock reservations', () => {
     );
   });
 });
+
+// Three transactions at once need three connections: PGlite has one.
+describe.skipIf(!process.env.DATABASE_URL)('stock locks (PostgreSQL only: DATABASE_URL is unset)', () => {
+  it('shipping an order locks its SKUs in SKU order, as reservations do, so neither can deadlock the other', async () => {
+    // Stored B first: a statement that visits the rows as stored locks B before A.
+    await setStock(test.db, { shopId: 's', sellerSku: 'B', onHand: 5 });
+    await setStock(test.db, { shopId: 's', sellerSku: 'A', onHand: 5 });
+    await test.db.query(
+      `INSERT INTO stock_reservations (shop_id, order_id, seller_sku, quantity, status)
+       VALUES ('s', 'o1', 'B', 1, 'reserved'), ('s', 'o1', 'A', 1, 'reserved')`,
+    );
+    await test.db.query(`UPDATE inventory SET reserved = 1 WHERE shop_id = 's'`);
+
+    let shipped: Promise<string[]> | undefined;
+    // Another order's reservation holds A; the shipment must then wait for A before it takes B.
+    await test.db.transaction(async (other) => {
+      await other.query(`SELECT 1 FROM inventory WHERE shop_id = 's' AND seller_sku = 'A' FOR UPDATE`);
+      shipped = test.db.transaction(async (tx) => {
+        // Whatever plan PostgreSQL picks: here, one that reads the rows as stored.
+        await tx.query('SET LOCAL enable_indexscan = off');
+        await tx.query('SET LOCAL enable_bitmapscan = off');
+        return consumeOrder(tx, { shopId: 's', orderId: 'o1' });
+      });
+      await waitForALockWait();
+      const bFree = await test.db.transaction(async (probe) => {
+        try {
+          await probe.query(
+            `SELECT 1 FROM inventory WHERE shop_id = 's' AND seller_sku = 'B' FOR UPDATE NOWAIT`,
+          );
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      expect(bFree).toBe(true);
+    });
+    expect((await shipped!).sort()).toEqual(['A', 'B']);
+    expect(await stock('B')).toMatchObject({ on_hand: 4, reserved: 0 });
+  });
+});
+
+async function waitForALockWait(): Promise<void> {
+  for (let tries = 0; tries < 500; tries++) {
+    const { rows } = await test.db.query<{ waiting: number }>(
+      `SELECT count(*)::int AS waiting FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    );
+    if (rows[0]!.waiting > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('the shipment did not wait for a lock within 10 s');
+}
