@@ -138,6 +138,28 @@ describe('a fulfilment step and its job lease', () => {
     expect(rows).toEqual([{ priority: 'viral', lane: 'viral' }]);
   });
 
+  it('applies none of the rules to an order cancelled while the rules ran', async () => {
+    const o = await orderBeforeTheRulesStep({
+      priority: 'vip',
+      whileClassifying: async () => {
+        const cancelled = await o.harness.server.inject({
+          method: 'POST',
+          url: `/api/orders/${o.orderId}/cancel`,
+          headers: AUTH,
+          payload: { reason: 'buyer phoned' },
+        });
+        expect(cancelled.statusCode).toBe(200);
+      },
+    });
+    expect(await runOrderStep(o.harness.deps, await o.claimAs('worker-a'))).toEqual({ next: 'continue' });
+    expect(await o.snapshot()).toMatchObject({ state: 'cancelled', priority: 'standard' });
+    const { rows } = await o.harness.test.db.query<{ kind: string }>(
+      `SELECT kind FROM order_events WHERE order_id = $1 AND kind IN ('priority_changed', 'transition_refused', 'hold')`,
+      [o.orderId],
+    );
+    expect(rows).toEqual([]);
+  });
+
   // Two transactions at once need two connections: PGlite has one.
   it.skipIf(!process.env.DATABASE_URL)(
     'records nothing when a hold that was still committing as the step began commits first (PostgreSQL)',
