@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listStock, reserveOrder } from '../../src/inventory/index.ts';
+import { listStock, reserveOrder, setStock } from '../../src/inventory/index.ts';
+import { importStock } from '../../src/inventory/stock-import.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
 import { AUTH, buildTestServer } from '../helpers/test-server.ts';
 
@@ -89,3 +90,50 @@ describe('importing a catalogue as CSV', () => {
     expect((await upload('seller_sku,on_hand\nA,1\n', 'nope')).statusCode).toBe(404);
   });
 });
+
+// Three transactions at once need three connections: PGlite has one.
+describe.skipIf(!process.env.DATABASE_URL)(
+  'stock import locks (PostgreSQL only: DATABASE_URL is unset)',
+  () => {
+    it('takes the SKUs in SKU order, as reservations do, whatever order the file lists them in', async () => {
+      await setStock(test.db, { shopId: 's1', sellerSku: 'LOCK-A', onHand: 5 });
+      await setStock(test.db, { shopId: 's1', sellerSku: 'LOCK-B', onHand: 5 });
+      const row = (sellerSku: string) => ({
+        sellerSku,
+        onHand: 9,
+        weightOz: undefined,
+        lowStockThreshold: undefined,
+      });
+
+      let imported: ReturnType<typeof importStock> | undefined;
+      // An order's reservation holds LOCK-A: the import must wait for it before it takes LOCK-B.
+      await test.db.transaction(async (order) => {
+        await order.query(
+          `SELECT 1 FROM inventory WHERE shop_id = 's1' AND seller_sku = 'LOCK-A' FOR UPDATE`,
+        );
+        imported = importStock(test.db, 's1', [row('LOCK-B'), row('LOCK-A')]);
+        for (let tries = 0; ; tries++) {
+          const { rows } = await test.db.query<{ waiting: number }>(
+            `SELECT count(*)::int AS waiting FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          );
+          if (rows[0]!.waiting > 0) break;
+          if (tries > 500) throw new Error('the import did not wait for a lock within 10 s');
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        const bFree = await test.db.transaction(async (probe) => {
+          try {
+            await probe.query(
+              `SELECT 1 FROM inventory WHERE shop_id = 's1' AND seller_sku = 'LOCK-B' FOR UPDATE NOWAIT`,
+            );
+            return true;
+          } catch {
+            return false;
+          }
+        });
+        expect(bFree).toBe(true);
+      });
+      expect(await imported).toEqual({ ok: true, created: 0, updated: 2 });
+    });
+  },
+);
