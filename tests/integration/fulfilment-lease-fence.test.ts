@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OrderDecision } from '../../src/workflows/fulfilment/fulfilment-deps.ts';
 import { holdJob, LeaseLostError, type OrderJob } from '../../src/queue/index.ts';
-import { sleep } from '../../src/shared/sleep.ts';
 import { failOrder, runOrderStep } from '../../src/workflows/fulfilment/index.ts';
 import { startFulfilmentHarness, type FulfilmentHarness } from '../helpers/fulfilment-harness.ts';
+import { someoneWaitsForALock } from '../helpers/row-locks.ts';
 import { AUTH } from '../helpers/test-server.ts';
 
 let h: FulfilmentHarness | undefined;
@@ -185,7 +185,7 @@ describe('a fulfilment step and its job lease', () => {
           await tx.query(`UPDATE orders SET hold_reason = 'operator' WHERE order_id = $1`, [o.orderId]);
           await holdJob(tx, { shopId: o.harness.shop.credentials.shopId, orderId: o.orderId });
           written();
-          await waitForALockWait(db);
+          await someoneWaitsForALock(db);
         });
         await holdWritten;
       };
@@ -196,15 +196,3 @@ describe('a fulfilment step and its job lease', () => {
     },
   );
 });
-
-async function waitForALockWait(db: FulfilmentHarness['test']['db']): Promise<void> {
-  for (let tries = 0; tries < 500; tries++) {
-    const { rows } = await db.query<{ waiting: number }>(
-      `SELECT count(*)::int AS waiting FROM pg_stat_activity
-        WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-    );
-    if (rows[0]!.waiting > 0) return;
-    await sleep(20);
-  }
-  throw new Error('the step did not wait for the order lock within 10 s');
-}

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listStock, reserveOrder, setStock } from '../../src/inventory/index.ts';
 import { importStock } from '../../src/inventory/stock-import.ts';
+import { canLockNow, someoneWaitsForALock } from '../helpers/row-locks.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
 import { AUTH, buildTestServer } from '../helpers/test-server.ts';
 
@@ -112,26 +113,13 @@ describe.skipIf(!process.env.DATABASE_URL)(
           `SELECT 1 FROM inventory WHERE shop_id = 's1' AND seller_sku = 'LOCK-A' FOR UPDATE`,
         );
         imported = importStock(test.db, 's1', [row('LOCK-B'), row('LOCK-A')]);
-        for (let tries = 0; ; tries++) {
-          const { rows } = await test.db.query<{ waiting: number }>(
-            `SELECT count(*)::int AS waiting FROM pg_stat_activity
-            WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-          );
-          if (rows[0]!.waiting > 0) break;
-          if (tries > 500) throw new Error('the import did not wait for a lock within 10 s');
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        }
-        const bFree = await test.db.transaction(async (probe) => {
-          try {
-            await probe.query(
-              `SELECT 1 FROM inventory WHERE shop_id = 's1' AND seller_sku = 'LOCK-B' FOR UPDATE NOWAIT`,
-            );
-            return true;
-          } catch {
-            return false;
-          }
-        });
-        expect(bFree).toBe(true);
+        await someoneWaitsForALock(test.db);
+        expect(
+          await canLockNow(
+            test.db,
+            `SELECT 1 FROM inventory WHERE shop_id = 's1' AND seller_sku = 'LOCK-B' FOR UPDATE`,
+          ),
+        ).toBe(true);
       });
       expect(await imported).toEqual({ ok: true, created: 0, updated: 2 });
     });

@@ -9,6 +9,7 @@ import {
   setStock,
   type StockLine,
 } from '../../src/inventory/index.ts';
+import { canLockNow, someoneWaitsForALock } from '../helpers/row-locks.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
 
 let test: TestDatabase;
@@ -214,32 +215,15 @@ describe.skipIf(!process.env.DATABASE_URL)('stock locks (PostgreSQL only: DATABA
         await tx.query('SET LOCAL enable_bitmapscan = off');
         return consumeOrder(tx, { shopId: 's', orderId: 'o1' });
       });
-      await waitForALockWait();
-      const bFree = await test.db.transaction(async (probe) => {
-        try {
-          await probe.query(
-            `SELECT 1 FROM inventory WHERE shop_id = 's' AND seller_sku = 'B' FOR UPDATE NOWAIT`,
-          );
-          return true;
-        } catch {
-          return false;
-        }
-      });
-      expect(bFree).toBe(true);
+      await someoneWaitsForALock(test.db);
+      expect(
+        await canLockNow(
+          test.db,
+          `SELECT 1 FROM inventory WHERE shop_id = 's' AND seller_sku = 'B' FOR UPDATE`,
+        ),
+      ).toBe(true);
     });
     expect((await shipped!).sort()).toEqual(['A', 'B']);
     expect(await stock('B')).toMatchObject({ on_hand: 4, reserved: 0 });
   });
 });
-
-async function waitForALockWait(): Promise<void> {
-  for (let tries = 0; tries < 500; tries++) {
-    const { rows } = await test.db.query<{ waiting: number }>(
-      `SELECT count(*)::int AS waiting FROM pg_stat_activity
-        WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-    );
-    if (rows[0]!.waiting > 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error('the shipment did not wait for a lock within 10 s');
-}

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { holdLease } from '../../src/queue/index.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
-import { sleep } from '../../src/shared/sleep.ts';
 import { actOnSpike } from '../../src/viral/spike-actions.ts';
 import { insertOrders, insertShop } from '../helpers/decision-fixtures.ts';
+import { someoneWaitsForALock } from '../helpers/row-locks.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
 
 // Two transactions at once need two connections: PGlite has one.
@@ -15,18 +15,6 @@ beforeAll(async () => {
   test = await createTestDatabase();
 });
 afterAll(() => test?.drop());
-
-async function someoneWaitsForALock(): Promise<void> {
-  for (let tries = 0; tries < 500; tries++) {
-    const { rows } = await test.db.query<{ waiting: number }>(
-      `SELECT count(*)::int AS waiting FROM pg_stat_activity
-        WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-    );
-    if (rows[0]!.waiting > 0) return;
-    await sleep(20);
-  }
-  throw new Error('no transaction started waiting for a lock within 10 s');
-}
 
 describe.skipIf(!postgres)(
   'the order in which rows are locked (PostgreSQL only: DATABASE_URL is unset)',
@@ -64,7 +52,7 @@ describe.skipIf(!postgres)(
           startedAt: new Date(T),
           rates: { lastHour: 60, baselinePerHour: 5, peakPerHour: 60 },
         });
-        await someoneWaitsForALock();
+        await someoneWaitsForALock(test.db);
         await tx.query(`UPDATE order_jobs SET lane = 'vip' WHERE shop_id = 's1' AND order_id = 'o1'`);
       });
 
