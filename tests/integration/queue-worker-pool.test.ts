@@ -1,9 +1,11 @@
+import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { transitionOrder, type OrderEvent, type OrderState, type Priority } from '../../src/orders/index.ts';
 import {
   DEFAULT_LANE_POLICIES,
   enqueueJobs,
   laneDepths,
+  LeaseLostError,
   startWorkerPool,
   type LanePolicy,
   type OrderJob,
@@ -120,6 +122,34 @@ describe('the worker pool', () => {
     expect(new Set(givenUp).size).toBe(8);
     expect(givenUp[0]).toMatch(/: carrier answered 503$/);
     expect(await laneDepths(test.db)).toEqual([]);
+  });
+
+  it('gives up quietly when the order has passed to another claim meanwhile, and leaves its job alone', async () => {
+    await queueOrders(1);
+    const errors: string[] = [];
+    const logged = pino({ level: 'error' }, { write: (line: string) => void errors.push(line) });
+    let gaveUp = false;
+    const pool = await startWorkerPool(
+      {
+        db: test.db,
+        clock: systemClock,
+        log: logged,
+        step: () => Promise.reject(new Error('carrier answered 503')),
+        giveUp: (job) => {
+          gaveUp = true;
+          return Promise.reject(new LeaseLostError(job.order_id, 'w1'));
+        },
+      },
+      { workerId: 'w1', pollMs: 10, policies: quick({ maxAttempts: 1 }) },
+    );
+    try {
+      await expect.poll(() => gaveUp, { timeout: 60_000, interval: 20 }).toBe(true);
+    } finally {
+      await pool.stop();
+    }
+    expect(errors).toEqual([]);
+    // Not completed: the claim that now holds it finishes it.
+    expect(await laneDepths(test.db)).toHaveLength(1);
   });
 
   it("a step that overruns its lane's timeout is aborted and counted as a failure", async () => {
