@@ -13,6 +13,12 @@ export interface BatchTransitionItem {
    * and its result is `lost`.
    */
   readonly leaseHolder?: string;
+  /**
+   * The order needs no more work once this transition applies: its job is removed in the same
+   * statement (if still leased by `leaseHolder`, when one is named), so the removal commits, or is
+   * lost to a crash, together with the transition.
+   */
+  readonly finishesJob?: boolean;
 }
 
 /** A batch item's outcome: a transition result, or `lost` when its lease holder no longer held the job. */
@@ -31,7 +37,12 @@ export type BatchTransitionResult = TransitionResult | { readonly ok: false; rea
  */
 export async function transitionOrders(
   tx: Queryable,
-  input: { items: readonly BatchTransitionItem[]; at: Date },
+  input: {
+    items: readonly BatchTransitionItem[];
+    at: Date;
+    /** Commit without waiting for the disk, for steps a worker redoes if lost (QueryOptions.asyncCommit). */
+    asyncCommit?: boolean;
+  },
 ): Promise<BatchTransitionResult[]> {
   const { items, at } = input;
   const keys = items.map((i) => orderKey(i.shopId, i.orderId));
@@ -64,8 +75,9 @@ export async function transitionOrders(
           r.decision.ok && r.decision.compensations.length > 0 ? r.decision.compensations.join(',') : null,
         ),
         at,
+        rows.map((r) => r.item.finishesJob ?? false),
       ],
-      { prepared: 'creatorflow_transition_orders' },
+      { prepared: 'creatorflow_transition_orders', asyncCommit: input.asyncCommit ?? false },
     );
     for (const row of result.rows) outcome.set(orderKey(row.shop_id, row.order_id), row.outcome);
   }
@@ -87,12 +99,13 @@ export async function transitionOrders(
  * The batch in one statement. `fenced` locks the job rows still leased by the worker an item names
  * (items without one pass); `moved` applies the transitions whose order is still in the state they
  * were decided from; `timeline` records each transition, or its refusal, for every item that passed
- * the fence. Returns the moved orders and the ones whose lease was lost.
+ * the fence; `finished` removes the jobs of moved items that finish their order. Returns the moved
+ * orders and the ones whose lease was lost.
  */
 const TRANSITION_BATCH = `
   WITH input AS MATERIALIZED (
-    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-        AS t(shop_id, order_id, holder, event, from_state, to_state, refused, compensations)),
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $10::boolean[])
+        AS t(shop_id, order_id, holder, event, from_state, to_state, refused, compensations, finishes_job)),
   fenced AS MATERIALIZED (
     SELECT j.shop_id, j.order_id
       FROM order_jobs j JOIN input i ON j.shop_id = i.shop_id AND j.order_id = i.order_id AND j.locked_by = i.holder
@@ -121,7 +134,11 @@ const TRANSITION_BATCH = `
              ELSE jsonb_build_object('event', i.event, 'compensations', to_jsonb(string_to_array(i.compensations, ',')))
            END
       FROM passed i LEFT JOIN moved m ON m.shop_id = i.shop_id AND m.order_id = i.order_id
-     ORDER BY i.order_id)
+     ORDER BY i.order_id),
+  finished AS (
+    DELETE FROM order_jobs j USING passed i, moved m
+     WHERE i.finishes_job AND m.shop_id = i.shop_id AND m.order_id = i.order_id
+       AND j.shop_id = i.shop_id AND j.order_id = i.order_id AND (i.holder IS NULL OR j.locked_by = i.holder))
   SELECT shop_id, order_id, 'moved' AS outcome FROM moved
   UNION ALL
   SELECT shop_id, order_id, 'lost' FROM input i

@@ -17,9 +17,20 @@ import type { StepOutcome, WorkerPool } from './worker-pool.ts';
 /**
  * What a batch step reports for each job: as a single step does, or `lost` (the job's lease had
  * passed to another worker, so nothing was recorded), or `failed` (this job's step failed; the
- * others in the batch stand).
+ * others in the batch stand), or `finished` (done, and the step removed the job itself, in its own
+ * commit: the pool has nothing left to record).
+ *
+ * A step may commit asynchronously (`asyncCommit`) when all it reports can be acted on even if a
+ * server crash then loses the commit: `continue`, `wait`, `failed` and `finished` can (the next
+ * step, or the next claim, finds the order one state back, with its job, and does the step again).
+ * `done` cannot rest on one: the pool deletes the job on its word, and an order whose last step a
+ * crash took back would be left with no job. So a step that ends an order's work in an asynchronous
+ * commit removes the job in that commit and reports `finished`; `done` is for what is already on
+ * disk (a synchronous commit, or a state read under the claim holding the job: were the claim lost,
+ * the pool's removal, made only of jobs this worker holds, would remove nothing).
  */
-export type BatchStepOutcome = StepOutcome | { next: 'lost' } | { next: 'failed'; error: string };
+export type BatchStepOutcome =
+  StepOutcome | { next: 'lost' } | { next: 'failed'; error: string } | { next: 'finished' };
 
 export interface BatchWorkerPoolDeps {
   readonly db: Database;
@@ -102,11 +113,16 @@ export async function startBatchWorkerPool(
       else if (outcome.next === 'wait')
         released.push({ ...key(job), runAt: outcome.until, deadline: outcome.deadline });
       else if (outcome.next === 'continue') released.push({ ...key(job), runAt: new Date(now) });
+      // 'finished' and 'lost' leave nothing to record.
       letGo(job);
     });
     for (const { job, error } of failed) {
       try {
         await recordFailure(job, error);
+      } catch (recording) {
+        // The database is out of reach (a restart, say): the job stays leased in the table, and is
+        // claimed again once its lease passes. Every job of the batch is let go all the same.
+        deps.log.error({ err: recording, order: job.order_id }, 'recording a failed step failed');
       } finally {
         letGo(job);
       }

@@ -262,6 +262,12 @@ export async function continueJobs(
  * limit of runnable jobs, earliest deadline first, under a lease of that lane's length, each with its
  * order's current state. The rows it settles are leased by this worker, so none of them can be among
  * the rows it claims.
+ *
+ * It commits asynchronously (`asyncCommit`): if a server crash loses a round, the jobs it claimed are
+ * free again or still leased by an earlier claim (a worker's next step finds its lease gone and
+ * records nothing), and the jobs it settled come back and are stepped from their orders' states, as
+ * a worker that died would leave them. A step that reaches outside commits synchronously before it
+ * does, which makes every round before it durable.
  */
 export async function settleAndClaimJobs(
   db: Queryable,
@@ -310,7 +316,8 @@ export async function settleAndClaimJobs(
       input.claims.map((c) => c.leaseMs),
       input.released.map((o) => o.deadline ?? null),
     ],
-    { prepared: 'creatorflow_settle_and_claim_jobs' },
+    // A round lost to a server crash is simply done again (see the doc comment).
+    { prepared: 'creatorflow_settle_and_claim_jobs', asyncCommit: true },
   );
   return rows.sort((a, b) => a.deadline.getTime() - b.deadline.getTime());
 }

@@ -20,6 +20,9 @@ export const LIFECYCLE_EVENTS: Readonly<Partial<Record<OrderState, OrderEvent>>>
   label_generated: 'ship',
 };
 
+/** The step after which an order's lifecycle is done (the worker pools then remove its job). */
+const FINISHING_EVENT: OrderEvent = 'ship';
+
 /** How many steps an order takes from `received` to `shipped`. */
 export const LIFECYCLE_STEPS = Object.keys(LIFECYCLE_EVENTS).length;
 
@@ -134,18 +137,29 @@ export function lifecycleStepBatch(deps: {
         ? []
         : [{ job, step: { shopId: job.shop_id, orderId: job.order_id, event, from } }];
     });
-    const items = steps.map(({ job, step }) => ({ ...step, leaseHolder: job.locked_by ?? undefined }));
+    // The last step removes the job in its own statement, so that removal is never made on the word
+    // of a step a crash took back.
+    const items = steps.map(({ job, step }) => ({
+      ...step,
+      leaseHolder: job.locked_by ?? undefined,
+      finishesJob: step.event === FINISHING_EVENT,
+    }));
     const at = new Date(deps.clock.now());
+    // No step here reaches outside the database, so none waits for the disk to commit: a step a
+    // server crash loses is redone from the order's state, its job still there (docs/engine.md).
     const results = deps.effect
-      ? await deps.db.transaction(async (tx) => {
-          const results = await transitionOrders(tx, { items, at });
-          await deps.effect?.(
-            tx,
-            steps.filter((_, n) => results[n]!.ok).map((s) => s.step),
-          );
-          return results;
-        })
-      : await transitionOrders(deps.db, { items, at });
+      ? await deps.db.transaction(
+          async (tx) => {
+            const results = await transitionOrders(tx, { items, at });
+            await deps.effect?.(
+              tx,
+              steps.filter((_, n) => results[n]!.ok).map((s) => s.step),
+            );
+            return results;
+          },
+          { asyncCommit: true },
+        )
+      : await transitionOrders(deps.db, { items, at, asyncCommit: true });
 
     const stepped = new Set(unique);
     const outcomes = new Map<OrderJob, BatchStepOutcome>();
@@ -153,7 +167,7 @@ export function lifecycleStepBatch(deps: {
       const result = results[n]!;
       if (result.ok) {
         known.set(job, result.to);
-        outcomes.set(job, result.to === 'shipped' ? { next: 'done' } : { next: 'continue' });
+        outcomes.set(job, result.to === 'shipped' ? { next: 'finished' } : { next: 'continue' });
       } else if ('lost' in result) {
         outcomes.set(job, { next: 'lost' });
       } else {

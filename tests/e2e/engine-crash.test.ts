@@ -1,7 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRIORITIES } from '../../src/orders/index.ts';
+import { startEngineWorker } from '../helpers/engine-worker.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
 
 /**
@@ -11,8 +10,6 @@ import { createTestDatabase, type TestDatabase } from '../helpers/test-database.
  */
 const ORDERS = 5_000;
 const KILLS = 6;
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const WORKER = fileURLToPath(new URL('./engine-crash-worker.ts', import.meta.url));
 
 let test: TestDatabase;
 const postgres = process.env.DATABASE_URL;
@@ -45,7 +42,7 @@ describe.skipIf(!postgres)('engine crash safety (PostgreSQL only: DATABASE_URL i
         .rows[0]!.n;
     let kills = 0;
     for (let run = 0; ; run++) {
-      const worker = await startWorker(test.url!, run % 2 === 0 ? 'batch' : 'single');
+      const worker = await startEngineWorker(test.url!, run % 2 === 0 ? 'batch' : 'single');
       if (kills < KILLS) {
         // Let it make some progress, then kill it mid-flight.
         const before = await shipped();
@@ -103,33 +100,3 @@ describe.skipIf(!postgres)('engine crash safety (PostgreSQL only: DATABASE_URL i
     expect(workers.rows[0]!.n).toBeGreaterThan(KILLS / 2);
   }, 180_000);
 });
-
-async function startWorker(
-  url: string,
-  mode: 'single' | 'batch',
-): Promise<{ child: ChildProcess; exited: Promise<number | null>; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      ENGINE_DATABASE_URL: url,
-      ENGINE_MODE: mode,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let err = '';
-  let out = '';
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('ready')) resolve();
-    });
-    void exited.then((code) =>
-      reject(new Error(`the worker exited (${String(code)}) before it was ready:\n${err}`)),
-    );
-  });
-  return { child, exited, output: () => `${out}${err}` };
-}

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Database, QueryOptions, QueryResult } from '../../src/db/index.ts';
 import { transitionOrder, type OrderEvent, type OrderState } from '../../src/orders/index.ts';
 import {
   claimJobs,
@@ -304,6 +305,57 @@ describe('the batch pool handing work back', () => {
     } finally {
       await pool.stop();
     }
+  });
+});
+
+describe('the batch pool after a commit a crash took back', () => {
+  it('keeps the job of an order whose last step was lost, so the order is stepped again', async () => {
+    await addOrders(['last'], 'label_generated');
+    await queue(['last']);
+    // The lifecycle batches commit asynchronously; a server crash can take such a commit back after
+    // the worker saw its result. Played here by rolling back the statement that ships the order
+    // (its events are its fourth parameter) once the worker has its result.
+    let lost = 0;
+    const rollback = new Error('rolled back on purpose');
+    const db: Database = {
+      ...test.db,
+      async query<R>(text: string, params?: readonly unknown[], options?: QueryOptions) {
+        const finishing = (params?.[3] as string[] | undefined)?.includes('ship');
+        if (options?.prepared !== 'creatorflow_transition_orders' || !finishing)
+          return test.db.query<R>(text, params, options);
+        let result: QueryResult<R> | undefined;
+        await test.db
+          .transaction(async (tx) => {
+            result = await tx.query<R>(text, params);
+            throw rollback;
+          })
+          .catch((error: unknown) => {
+            if (error !== rollback) throw error;
+          });
+        lost += 1;
+        return result!;
+      },
+    };
+    const pool = await startBatchWorkerPool(
+      {
+        db,
+        clock: systemClock,
+        log,
+        stepBatch: lifecycleStepBatch({ db, clock: systemClock }),
+        giveUp: () => Promise.resolve(),
+      },
+      { workerId: 'w1', pollMs: 20 },
+    );
+    try {
+      await expect.poll(() => lost, { timeout: 30_000, interval: 20 }).toBeGreaterThan(0);
+    } finally {
+      await pool.stop();
+    }
+    const order = await test.db.query(`SELECT state FROM orders WHERE order_id = 'last'`);
+    expect(order.rows).toEqual([{ state: 'label_generated' }]);
+    // Still queued: the next claim, once this worker's lease passes, ships it.
+    const jobs = await test.db.query(`SELECT order_id FROM order_jobs`);
+    expect(jobs.rows).toEqual([{ order_id: 'last' }]);
   });
 });
 

@@ -1,0 +1,172 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadMigrations, migrate, openPostgres, type Database } from '../../src/db/index.ts';
+import { PRIORITIES } from '../../src/orders/index.ts';
+import { sleep } from '../../src/shared/sleep.ts';
+import { startEngineWorker, type EngineWorker } from '../helpers/engine-worker.ts';
+import {
+  canRunPrivatePostgres,
+  startPrivatePostgres,
+  type PrivatePostgres,
+} from '../helpers/private-postgres.ts';
+
+/**
+ * The batch worker pool commits its rounds and its steps without waiting for the disk (they have no
+ * outside effects, so a worker redoes whatever a crash loses). This crashes the PostgreSQL server
+ * itself, on a private server of this test's own, at moments when the last commits are certainly not
+ * on disk yet: the WAL writer is paused first, then killed, which makes PostgreSQL throw away
+ * everything in shared memory and recover from the WAL on disk, as after a power cut. The work those
+ * commits did is gone; the worker processes, which keep running throughout, must notice and redo it.
+ */
+const ORDERS = 6_000;
+const CRASHES = 3;
+
+let server: PrivatePostgres;
+let db: Database;
+
+describe.skipIf(!canRunPrivatePostgres())(
+  'engine across PostgreSQL server crashes (needs PostgreSQL server programs for a private server)',
+  () => {
+    beforeAll(async () => {
+      // Room for everything the paused WAL writer leaves in memory; no checkpoint in between.
+      server = await startPrivatePostgres({
+        wal_buffers: '64MB',
+        autovacuum: 'off',
+        checkpoint_timeout: '1h',
+      });
+      db = await openPostgres(server.url, { max: 2 });
+      await migrate(db, loadMigrations());
+      await db.query(
+        `CREATE TABLE engine_effects (shop_id text NOT NULL, order_id text NOT NULL, event text NOT NULL,
+                                      worker text NOT NULL)`,
+      );
+      await db.query(`INSERT INTO shops (shop_id, shop_cipher) VALUES ('s', 'c')`);
+      await db.query(
+        `INSERT INTO orders (shop_id, order_id, priority, sla_deadline)
+         SELECT 's', 'o' || i, ($2::text[])[1 + i % 4], now() FROM generate_series(1, $1) AS i`,
+        [ORDERS, PRIORITIES],
+      );
+      await db.query(
+        `INSERT INTO order_jobs (shop_id, order_id, lane, deadline, run_at)
+         SELECT shop_id, order_id, priority, now() + interval '1 minute', now() FROM orders`,
+      );
+      // Everything above is on disk before the first crash.
+      await db.query('CHECKPOINT');
+    }, 120_000);
+    afterAll(async () => {
+      await db?.close();
+      await server?.remove();
+    });
+
+    it('loses the commits a crash catches in memory, and the worker redoes them: every order ships, each step once', async () => {
+      // A query to a server that is recovering fails: ask again, for a while.
+      const ask = async <R>(sql: string): Promise<R> => {
+        for (const started = Date.now(); ; await sleep(50)) {
+          try {
+            return (await db.query<R>(sql)).rows[0]!;
+          } catch (error) {
+            if (Date.now() - started > 30_000) throw error;
+          }
+        }
+      };
+      const shipped = async () =>
+        (await ask<{ n: number }>(`SELECT count(*)::int AS n FROM orders WHERE state = 'shipped'`)).n;
+      const steps = async () => (await ask<{ n: number }>(`SELECT count(*)::int AS n FROM engine_effects`)).n;
+      const jobsLeft = async () => (await ask<{ n: number }>(`SELECT count(*)::int AS n FROM order_jobs`)).n;
+      const othersActive = async () =>
+        (
+          await ask<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity
+              WHERE backend_type = 'client backend' AND state = 'active' AND pid <> pg_backend_pid()`,
+          )
+        ).n;
+      const walWriterPid = async () =>
+        (await ask<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE backend_type = 'walwriter'`)).pid;
+
+      // Both pools, in two processes sharing the queue. The single-step pool commits synchronously,
+      // which makes every commit before it durable; it is frozen while the WAL writer is paused, so
+      // the batch pool's asynchronous commits of that moment are the ones the crash catches.
+      const batch = await startEngineWorker(server.url, 'batch');
+      const single = await startEngineWorker(server.url, 'single');
+      const withLogs = async (error: Error) => {
+        throw new Error(
+          `${error.message}\nthe batch worker's log:\n${batch.output().slice(-3_000)}\nthe single-step worker's log:\n${single.output().slice(-3_000)}\nthe server's log:\n${(await server.log()).slice(-3_000)}`,
+        );
+      };
+      const signal = (worker: EngineWorker, name: NodeJS.Signals) => process.kill(worker.child.pid!, name);
+      let lost = 0;
+      try {
+        for (let crash = 0; crash < CRASHES; crash++) {
+          const before = await shipped();
+          await expect
+            .poll(shipped, { timeout: 30_000, interval: 20 })
+            .toBeGreaterThan(Math.min(ORDERS - 300, before + 150))
+            .catch(withLogs);
+          signal(single, 'SIGSTOP');
+          await sleep(50);
+          const walWriter = await walWriterPid();
+          process.kill(walWriter, 'SIGSTOP');
+          await sleep(300);
+          // Freeze the batch worker too, let its statements under way finish, and count what is committed.
+          signal(batch, 'SIGSTOP');
+          await expect.poll(othersActive, { timeout: 10_000, interval: 20 }).toBe(0);
+          const committed = await steps();
+          // A crashed server process: PostgreSQL ends every other one, drops shared memory (and the
+          // WAL not yet written) and recovers from what is on disk, with a new WAL writer.
+          process.kill(walWriter, 'SIGKILL');
+          await expect.poll(walWriterPid, { timeout: 60_000, interval: 50 }).not.toBe(walWriter);
+          const kept = await steps();
+          signal(batch, 'SIGCONT');
+          signal(single, 'SIGCONT');
+          expect(kept).toBeLessThanOrEqual(committed);
+          lost += committed - kept;
+        }
+        await expect.poll(shipped, { timeout: 90_000, interval: 200 }).toBe(ORDERS).catch(withLogs);
+        // A crash can also take back the removal of a finished order's job: the job comes back,
+        // leased as before, and the claim after its lease finds the order shipped and removes it.
+        await expect.poll(jobsLeft, { timeout: 30_000, interval: 200 }).toBe(0).catch(withLogs);
+      } finally {
+        for (const worker of [batch, single]) {
+          signal(worker, 'SIGCONT');
+          worker.child.kill('SIGTERM');
+        }
+      }
+      expect(await batch.exited).toBe(0);
+      expect(await single.exited).toBe(0);
+
+      // The crashes did lose committed steps (else this test would prove nothing).
+      expect(lost).toBeGreaterThan(0);
+      // Each step's side effect exactly once per order: a lost step took its effect with it.
+      const effects = await db.query<{ event: string; orders: number; rows: number }>(
+        `SELECT event, count(DISTINCT order_id)::int AS orders, count(*)::int AS rows
+           FROM engine_effects GROUP BY event ORDER BY event`,
+      );
+      expect(effects.rows).toEqual(
+        ['buy_label', 'reserve_stock', 'ship', 'start_processing', 'validate'].map((event) => ({
+          event,
+          orders: ORDERS,
+          rows: ORDERS,
+        })),
+      );
+      // Each timeline: the five transitions of the legal path, once each, in order. A step decided
+      // from a state that a crash took back is refused as stale and recorded; that is all it adds.
+      const paths = await db.query<{ path: string; n: number }>(
+        `SELECT path, count(*)::int AS n FROM (
+             SELECT string_agg(from_state || '>' || to_state, ' ' ORDER BY id) AS path
+               FROM order_events WHERE kind = 'transition' GROUP BY order_id) AS p
+            GROUP BY path`,
+      );
+      expect(paths.rows).toEqual([
+        {
+          path: 'received>validated validated>processing processing>inventory_reserved inventory_reserved>label_generated label_generated>shipped',
+          n: ORDERS,
+        },
+      ]);
+      const others = await db.query<{ kind: string; reason: string }>(
+        `SELECT DISTINCT kind, left(detail->>'reason', 6) AS reason FROM order_events WHERE kind <> 'transition'`,
+      );
+      expect(others.rows.filter((r) => !(r.kind === 'transition_refused' && r.reason === 'stale:'))).toEqual(
+        [],
+      );
+    }, 240_000);
+  },
+);

@@ -1,0 +1,86 @@
+import pg from 'pg';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
+
+/**
+ * How the PostgreSQL connection pool behaves when its server connections break (a restart, a
+ * failover, an administrator ending them), and what `asyncCommit` asks of the server. PostgreSQL only:
+ * PGlite has no connections to lose.
+ */
+let test: TestDatabase;
+const postgres = process.env.DATABASE_URL;
+
+describe.skipIf(!postgres)('PostgreSQL connections (PostgreSQL only: DATABASE_URL is unset)', () => {
+  beforeEach(async () => {
+    test = await createTestDatabase({ empty: true });
+  });
+  afterEach(() => test?.drop());
+
+  /** Ends this database's server connections that match `where`, as a server restart would. */
+  async function endConnections(where: string): Promise<number> {
+    const admin = new pg.Client({ connectionString: test.url });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query<{ ended: boolean }>(
+        `SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity
+          WHERE datname = current_database() AND pid <> pg_backend_pid() AND ${where}`,
+      );
+      return rows.length;
+    } finally {
+      await admin.end();
+    }
+  }
+
+  it('listens again after its listening connection breaks, and calls each handler once for what it may have missed', async () => {
+    const payloads: string[] = [];
+    await test.db.listen('cf_test_channel', (payload) => payloads.push(payload));
+    await test.db.query(`NOTIFY cf_test_channel, 'before'`);
+    await expect.poll(() => payloads).toEqual(['before']);
+
+    expect(await endConnections(`query LIKE 'LISTEN%'`)).toBe(1);
+    // The replacement calls the handler with an empty payload once it listens again.
+    await expect.poll(() => payloads, { timeout: 10_000 }).toEqual(['before', '']);
+    await test.db.query(`NOTIFY cf_test_channel, 'after'`);
+    await expect.poll(() => payloads).toEqual(['before', '', 'after']);
+  });
+
+  it('fails a transaction whose connection breaks between statements, without ending the process, and serves the next one', async () => {
+    const attempt = test.db.transaction(async (tx) => {
+      await tx.query('SELECT 1');
+      await endConnections(`state = 'idle in transaction'`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await tx.query('SELECT 2');
+    });
+    await expect(attempt).rejects.toThrow();
+    const next = await test.db.transaction((tx) => tx.query<{ n: number }>('SELECT 3 AS n'));
+    expect(next.rows).toEqual([{ n: 3 }]);
+  });
+
+  it('commits an asyncCommit statement, or transaction, without waiting for the disk, and others as the server is set', async () => {
+    const setting = (options?: { asyncCommit: boolean }) =>
+      test.db
+        .query<{ value: string }>(`SELECT current_setting('synchronous_commit') AS value`, [], options)
+        .then((r) => r.rows[0]!.value);
+    expect(await setting({ asyncCommit: true })).toBe('off');
+    expect(await setting()).toBe('on');
+    const inTransaction = (asyncCommit: boolean) =>
+      test.db.transaction(
+        (tx) =>
+          tx
+            .query<{ value: string }>(`SELECT current_setting('synchronous_commit') AS value`)
+            .then((r) => r.rows[0]!.value),
+        { asyncCommit },
+      );
+    expect(await inTransaction(true)).toBe('off');
+    expect(await inTransaction(false)).toBe('on');
+    // Inside a transaction the transaction decides, whatever a statement asks.
+    const asked = await test.db.transaction((tx) =>
+      tx
+        .query<{ value: string }>(`SELECT current_setting('synchronous_commit') AS value`, [], {
+          asyncCommit: true,
+        })
+        .then((r) => r.rows[0]!.value),
+    );
+    expect(asked).toBe('on');
+  });
+});
