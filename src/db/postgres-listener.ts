@@ -9,63 +9,77 @@ export interface PostgresListener {
 
 /**
  * LISTEN on one connection of `pool`, taken when first needed. When that connection breaks (a server
- * restart, a failover) another replaces it, after growing pauses (0.1 s up to 5 s), and then every
- * handler is called once with an empty payload: what was notified meanwhile is lost.
+ * restart, a failover) one loop replaces it, after growing pauses (0.1 s up to 5 s), and then calls
+ * every handler once with an empty payload: what was notified meanwhile is lost.
  */
 export function postgresListener(pool: pg.Pool): PostgresListener {
-  let listener: Promise<pg.PoolClient> | undefined;
   const stopping = new AbortController();
   const handlers = new Map<string, Set<(payload: string) => void>>();
+  // The connection listening now, or the attempt that will give one.
+  let listener: Promise<pg.PoolClient> | undefined;
+  // Lets go of the connection listening now (close() calls it).
+  let releaseCurrent: (() => void) | undefined;
+
   // LISTEN and UNLISTEN take turns: a pg client runs one query at a time.
-  let listenerTurn: Promise<unknown> = Promise.resolve();
-  const onListener = (client: pg.PoolClient, sql: string): Promise<unknown> => {
-    const turn = listenerTurn.then(() => client.query(sql));
-    listenerTurn = turn.catch(() => {});
-    return turn;
+  let turn: Promise<unknown> = Promise.resolve();
+  const onClient = (client: pg.PoolClient, sql: string): Promise<unknown> => {
+    const next = turn.then(() => client.query(sql));
+    turn = next.catch(() => {});
+    return next;
   };
   const listenTo = (client: pg.PoolClient, channel: string) =>
-    onListener(client, `LISTEN ${pg.escapeIdentifier(channel)}`);
+    onClient(client, `LISTEN ${pg.escapeIdentifier(channel)}`);
 
-  const openListener = async (): Promise<pg.PoolClient> => {
+  /** A connection listening to every channel in `handlers`; once it breaks, `reopen` replaces it. */
+  const open = async (): Promise<pg.PoolClient> => {
     const client = await pool.connect();
-    let broken = false;
+    let released = false;
+    let opened = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      client.release(true);
+    };
     client.on('notification', (msg) => {
       for (const handler of handlers.get(msg.channel) ?? []) handler(msg.payload ?? '');
     });
     client.on('error', () => {
-      if (broken) return;
-      broken = true;
-      client.release(true);
-      if (stopping.signal.aborted) return;
-      listener = reopenListener();
-      listener.catch(() => {});
+      release();
+      // A connection that breaks while opening is the opener's to retry; only a working one reopens.
+      if (opened && !stopping.signal.aborted) reopen();
     });
     try {
+      if (stopping.signal.aborted) throw new Error('the database was closed');
       for (const channel of handlers.keys()) await listenTo(client, channel);
     } catch (error) {
-      if (!broken) client.release(true);
-      broken = true;
+      release();
       throw error;
     }
+    opened = true;
+    releaseCurrent = release;
     return client;
   };
-  const reopenListener = async (): Promise<pg.PoolClient> => {
-    for (let attempt = 0; ; attempt++) {
-      await sleep(Math.min(5_000, 100 * 2 ** attempt), stopping.signal);
-      if (stopping.signal.aborted) throw new Error('the database was closed');
-      try {
-        const client = await openListener();
-        for (const set of handlers.values()) for (const handler of set) handler('');
-        return client;
-      } catch {
-        // The server is still away: try again after a longer pause.
+
+  const reopen = (): void => {
+    listener = (async () => {
+      for (let attempt = 0; ; attempt++) {
+        await sleep(Math.min(5_000, 100 * 2 ** attempt), stopping.signal);
+        if (stopping.signal.aborted) throw new Error('the database was closed');
+        try {
+          const client = await open();
+          for (const set of handlers.values()) for (const handler of set) handler('');
+          return client;
+        } catch {
+          // The server is still away: try again after a longer pause.
+        }
       }
-    }
+    })();
+    listener.catch(() => {});
   };
 
   return {
     async listen(channel, handler) {
-      const opening = (listener ??= openListener());
+      const opening = (listener ??= open());
       let client: pg.PoolClient;
       try {
         client = await opening;
@@ -87,14 +101,15 @@ export function postgresListener(pool: pg.Pool): PostgresListener {
         if (set.size > 0) return;
         handlers.delete(channel);
         const current = await listener?.catch(() => undefined);
-        if (current) await onListener(current, `UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => {});
+        if (current) await onClient(current, `UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => {});
       };
     },
     async close() {
       stopping.abort();
-      const current = await listener?.catch(() => undefined);
+      // An attempt still connecting to an unreachable server is not waited for: it gives up by itself.
+      await Promise.race([listener?.catch(() => undefined), sleep(1_000)]);
       listener = undefined;
-      current?.release();
+      releaseCurrent?.();
     },
   };
 }

@@ -21,8 +21,14 @@ export interface BatchTransitionItem {
   readonly finishesJob?: boolean;
 }
 
-/** A batch item's outcome: a transition result, or `lost` when its lease holder no longer held the job. */
-export type BatchTransitionResult = TransitionResult | { readonly ok: false; readonly lost: true };
+/**
+ * A batch item's outcome: a transition result, `lost` when its lease holder no longer held the job,
+ * or `stale` when the order had left the state the event was decided from (refused and recorded).
+ */
+export type BatchTransitionResult =
+  | TransitionResult
+  | { readonly ok: false; readonly lost: true }
+  | { readonly ok: false; readonly stale: true; readonly reason: string; readonly state: undefined };
 
 /**
  * `transitionOrder` for many orders at once: the same decisions (the pure `decide` table), the same
@@ -89,7 +95,7 @@ export async function transitionOrders(
     if (!decision.ok) return { ok: false, reason: decision.reason, state: decision.from };
     if (outcome.get(keys[n]!) !== 'moved') {
       const reason = `stale: the order left ${decision.from} before "${item.event}" could apply`;
-      return { ok: false, reason, state: undefined };
+      return { ok: false, stale: true, reason, state: undefined };
     }
     return decision;
   });

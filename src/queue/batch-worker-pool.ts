@@ -5,7 +5,7 @@ import { describeError } from '../shared/errors.ts';
 import type { Logger } from '../shared/log.ts';
 import { yieldToEventLoop } from '../shared/sleep.ts';
 import {
-  completeJobs,
+  completeJob,
   JOBS_CHANNEL,
   retryJobLater,
   settleAndClaimJobs,
@@ -133,7 +133,8 @@ export async function startBatchWorkerPool(
     const delay = retryDelayMs(policies[job.lane], job.attempts);
     if (delay === null) {
       await deps.giveUp(job, error);
-      await completeJobs(deps.db, { workerId, orders: [key(job)] });
+      // This claim's job only: a later claim of the same job, even by this worker, stays.
+      await completeJob(deps.db, { ...key(job), workerId, lockedUntil: job.locked_until });
     } else {
       await retryJobLater(deps.db, {
         ...key(job),

@@ -6,7 +6,6 @@ export {
   escalateJobs,
   holdJob,
   JOBS_CHANNEL,
-  completeJobs,
   continueJobs,
   settleAndClaimJobs,
   laneDepths,

@@ -221,20 +221,6 @@ export async function releaseJob(
   );
 }
 
-/** completeJob for many orders in one statement; returns how many this worker still held. */
-export async function completeJobs(
-  db: Queryable,
-  input: { workerId: string; orders: readonly { shopId: string; orderId: string }[] },
-): Promise<number> {
-  if (input.orders.length === 0) return 0;
-  const { rowCount } = await db.query(
-    `DELETE FROM order_jobs j USING unnest($1::text[], $2::text[]) AS t(shop_id, order_id)
-      WHERE j.shop_id = t.shop_id AND j.order_id = t.order_id AND j.locked_by = $3`,
-    [input.orders.map((o) => o.shopId), input.orders.map((o) => o.orderId), input.workerId],
-  );
-  return rowCount;
-}
-
 /** continueJob for many orders in one statement, each due at its own time. */
 export async function continueJobs(
   db: Queryable,

@@ -92,7 +92,11 @@ export function lifecycleStep(deps: {
     );
 }
 
-/** Called inside a batch's transaction with every step the batch records. */
+/**
+ * Called inside a batch's transaction with every step the batch records. That transaction commits
+ * asynchronously, so an effect may only write what a worker redoes if a crash loses it: nothing that
+ * something outside the database acts on before a synchronous commit.
+ */
 export type BatchStepEffect = (
   tx: Queryable,
   steps: readonly { shopId: string; orderId: string; event: OrderEvent; from: OrderState }[],
@@ -104,8 +108,9 @@ export type BatchStepEffect = (
  * statement: `transitionOrders` fences each order by its job's lease (a job whose lease passed to
  * another worker is `lost` and nothing is recorded for it; one that passes later waits for this
  * commit), applies the event (state change plus timeline entry; its conditional UPDATE refuses a
- * state that changed since) and commits. A job's first step starts from the state its claim read
- * (or reads it, for a job claimed without one).
+ * state that changed since, and that job's next step reads the order again) and commits; the step
+ * that ships an order removes its job in the same statement (`finished`). A job's first step starts
+ * from the state its claim read (or reads it, for a job claimed without one).
  * With an `effect`, the batch and the effect run in one transaction.
  */
 export function lifecycleStepBatch(deps: {
@@ -116,19 +121,25 @@ export function lifecycleStepBatch(deps: {
   // The state each held job's order was left in by its last step here; a job object lives as long
   // as its claim, so a re-claimed order starts unknown and is read again.
   const known = new WeakMap<OrderJob, OrderState>();
+  // Jobs whose order was not in the state this worker expected (it changed meanwhile, or a crash took
+  // back the step that put it there): read again before their next step.
+  const changed = new WeakSet<OrderJob>();
 
   return async (jobs) => {
     const unique = [...new Map(jobs.map((job) => [orderKey(job.shop_id, job.order_id), job])).values()];
-    const unread = unique.filter((job) => !known.has(job) && job.order_state === undefined);
+    const unread = new Set(
+      unique.filter((job) => changed.has(job) || (!known.has(job) && job.order_state === undefined)),
+    );
     const read =
-      unread.length === 0
+      unread.size === 0
         ? new Map<string, OrderState>()
         : await readOrderStates(
             deps.db,
-            unread.map((job) => ({ shopId: job.shop_id, orderId: job.order_id })),
+            [...unread].map((job) => ({ shopId: job.shop_id, orderId: job.order_id })),
           );
+    for (const job of unread) changed.delete(job);
     const stateOf = (job: OrderJob) =>
-      known.get(job) ?? job.order_state ?? read.get(orderKey(job.shop_id, job.order_id));
+      unread.has(job) ? read.get(orderKey(job.shop_id, job.order_id)) : (known.get(job) ?? job.order_state);
 
     const steps = unique.flatMap((job) => {
       const from = stateOf(job);
@@ -170,6 +181,12 @@ export function lifecycleStepBatch(deps: {
         outcomes.set(job, result.to === 'shipped' ? { next: 'finished' } : { next: 'continue' });
       } else if ('lost' in result) {
         outcomes.set(job, { next: 'lost' });
+      } else if ('stale' in result) {
+        // Not a failure (it costs no attempt): the refusal is recorded, and the next step starts from
+        // the order's state as it is now.
+        known.delete(job);
+        changed.add(job);
+        outcomes.set(job, { next: 'continue' });
       } else {
         known.delete(job);
         outcomes.set(job, { next: 'failed', error: `step "${step.event}" was refused: ${result.reason}` });

@@ -192,7 +192,7 @@ describe('lifecycle steps', () => {
     ]);
   });
 
-  it('a batch started from a state that changed since the claim is refused as stale and changes nothing', async () => {
+  it('a batch started from a state that changed since the claim is refused as stale, changes nothing, and reads the order again', async () => {
     await addOrders(['r']);
     await queue(['r']);
     const clock = new ManualClock(Date.now());
@@ -208,10 +208,18 @@ describe('lifecycle steps', () => {
       items: [{ shopId: 's', orderId: 'r', event: 'tiktok_cancel' }],
       at: new Date(),
     });
-    const outcomes = await lifecycleStepBatch({ db: test.db, clock })([{ ...job!, order_state: 'received' }]);
-    expect(outcomes).toEqual([{ next: 'failed', error: expect.stringContaining('stale') as unknown }]);
+    const step = lifecycleStepBatch({ db: test.db, clock });
+    const claimed = { ...job!, order_state: 'received' as const };
+    // Refused and recorded, but no failure: it costs no attempt.
+    expect(await step([claimed])).toEqual([{ next: 'continue' }]);
     const { rows } = await test.db.query(`SELECT state FROM orders WHERE order_id = 'r'`);
     expect(rows).toEqual([{ state: 'cancelled' }]);
+    const refusals = await test.db.query<{ reason: string }>(
+      `SELECT detail->>'reason' AS reason FROM order_events WHERE order_id = 'r' AND kind = 'transition_refused'`,
+    );
+    expect(refusals.rows).toEqual([{ reason: expect.stringContaining('stale') as unknown }]);
+    // The next step reads the order again: cancelled, nothing left to do.
+    expect(await step([claimed])).toEqual([{ next: 'done' }]);
   });
 
   it('the single-step pool runs consecutive steps under one lease and ships every order once', async () => {
@@ -309,19 +317,22 @@ describe('the batch pool handing work back', () => {
 });
 
 describe('the batch pool after a commit a crash took back', () => {
-  it('keeps the job of an order whose last step was lost, so the order is stepped again', async () => {
-    await addOrders(['last'], 'label_generated');
-    await queue(['last']);
-    // The lifecycle batches commit asynchronously; a server crash can take such a commit back after
-    // the worker saw its result. Played here by rolling back the statement that ships the order
-    // (its events are its fourth parameter) once the worker has its result.
+  /**
+   * The lifecycle batches commit asynchronously; a server crash can take such a commit back after
+   * the worker saw its result. Played here by rolling back, once the worker has its result, each
+   * batch statement whose events (its fourth parameter) `lose` picks.
+   */
+  function databaseThatLoses(lose: (events: readonly string[]) => boolean): {
+    db: Database;
+    lost: () => number;
+  } {
     let lost = 0;
     const rollback = new Error('rolled back on purpose');
     const db: Database = {
       ...test.db,
       async query<R>(text: string, params?: readonly unknown[], options?: QueryOptions) {
-        const finishing = (params?.[3] as string[] | undefined)?.includes('ship');
-        if (options?.prepared !== 'creatorflow_transition_orders' || !finishing)
+        const events = params?.[3] as string[] | undefined;
+        if (options?.prepared !== 'creatorflow_transition_orders' || !events || !lose(events))
           return test.db.query<R>(text, params, options);
         let result: QueryResult<R> | undefined;
         await test.db
@@ -336,6 +347,13 @@ describe('the batch pool after a commit a crash took back', () => {
         return result!;
       },
     };
+    return { db, lost: () => lost };
+  }
+
+  it('keeps the job of an order whose last step was lost, so the order is stepped again', async () => {
+    await addOrders(['last'], 'label_generated');
+    await queue(['last']);
+    const { db, lost } = databaseThatLoses((events) => events.includes('ship'));
     const pool = await startBatchWorkerPool(
       {
         db,
@@ -347,7 +365,7 @@ describe('the batch pool after a commit a crash took back', () => {
       { workerId: 'w1', pollMs: 20 },
     );
     try {
-      await expect.poll(() => lost, { timeout: 30_000, interval: 20 }).toBeGreaterThan(0);
+      await expect.poll(lost, { timeout: 30_000, interval: 20 }).toBeGreaterThan(0);
     } finally {
       await pool.stop();
     }
@@ -356,6 +374,43 @@ describe('the batch pool after a commit a crash took back', () => {
     // Still queued: the next claim, once this worker's lease passes, ships it.
     const jobs = await test.db.query(`SELECT order_id FROM order_jobs`);
     expect(jobs.rows).toEqual([{ order_id: 'last' }]);
+  });
+
+  it('redoes a lost step without counting it as a failed attempt, even on the last attempt', async () => {
+    await addOrders(['again'], 'received');
+    await enqueueJobs(
+      test.db,
+      [{ shopId: 's', orderId: 'again', lane: 'automated', deadline: new Date() }],
+      new Date(),
+    );
+    // One attempt left in the automated lane (2 by default): one more failure would give it up.
+    await test.db.query(`UPDATE order_jobs SET attempts = 1`);
+    let once = true;
+    const { db, lost } = databaseThatLoses((events) => {
+      const first = once && events.includes('validate');
+      if (first) once = false;
+      return first;
+    });
+    const gaveUp: string[] = [];
+    const pool = await startBatchWorkerPool(
+      {
+        db,
+        clock: systemClock,
+        log,
+        stepBatch: lifecycleStepBatch({ db, clock: systemClock }),
+        giveUp: (job, error) => Promise.resolve(void gaveUp.push(`${job.order_id}: ${error}`)),
+      },
+      { workerId: 'w1', pollMs: 20 },
+    );
+    try {
+      await expect.poll(() => laneDepths(test.db), { timeout: 30_000, interval: 50 }).toEqual([]);
+    } finally {
+      await pool.stop();
+    }
+    expect(lost()).toBe(1);
+    expect(gaveUp).toEqual([]);
+    const order = await test.db.query(`SELECT state FROM orders WHERE order_id = 'again'`);
+    expect(order.rows).toEqual([{ state: 'shipped' }]);
   });
 });
 

@@ -42,6 +42,17 @@ describe.skipIf(!postgres)('PostgreSQL connections (PostgreSQL only: DATABASE_UR
     await expect.poll(() => payloads, { timeout: 10_000 }).toEqual(['before', '']);
     await test.db.query(`NOTIFY cf_test_channel, 'after'`);
     await expect.poll(() => payloads).toEqual(['before', '', 'after']);
+
+    // Again, and the replacement too as soon as it listens: still one listening connection.
+    expect(await endConnections(`query LIKE 'LISTEN%'`)).toBe(1);
+    await expect.poll(() => endConnections(`query LIKE 'LISTEN%'`), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => payloads.length, { timeout: 20_000 }).toBe(5);
+    await test.db.query(`NOTIFY cf_test_channel, 'last'`);
+    await expect.poll(() => payloads).toEqual(['before', '', 'after', '', '', 'last']);
+    const listening = await test.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'`,
+    );
+    expect(listening.rows).toEqual([{ n: 1 }]);
   });
 
   it('fails a transaction whose connection breaks between statements, without ending the process, and serves the next one', async () => {
