@@ -75,8 +75,15 @@ const pool: WorkerPool =
 process.stdout.write('ready\n');
 
 process.once('SIGTERM', () => {
-  void pool
+  pool
     .stop()
     .then(() => db.close())
-    .then(() => process.exit(0));
+    .then(
+      () => process.exit(0),
+      (error: unknown) => {
+        // The database is out of reach (a test removed it, say): say so and end all the same.
+        process.stderr.write(`stopping failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
 });

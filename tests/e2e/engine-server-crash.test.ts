@@ -22,6 +22,7 @@ const CRASHES = 3;
 
 let server: PrivatePostgres;
 let db: Database;
+const workers: EngineWorker[] = [];
 
 describe.skipIf(!canRunPrivatePostgres())(
   'engine across PostgreSQL server crashes (needs PostgreSQL server programs for a private server)',
@@ -53,6 +54,8 @@ describe.skipIf(!canRunPrivatePostgres())(
       await db.query('CHECKPOINT');
     }, 120_000);
     afterAll(async () => {
+      // A worker left running by a failed run would retry its vanished server for ever.
+      for (const worker of workers) if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
       await db?.close();
       await server?.remove();
     });
@@ -87,6 +90,7 @@ describe.skipIf(!canRunPrivatePostgres())(
       // the batch pool's asynchronous commits of that moment are the ones the crash catches.
       const batch = await startEngineWorker(server.url, 'batch');
       const single = await startEngineWorker(server.url, 'single');
+      workers.push(batch, single);
       const withLogs = async (error: Error) => {
         throw new Error(
           `${error.message}\nthe batch worker's log:\n${batch.output().slice(-3_000)}\nthe single-step worker's log:\n${single.output().slice(-3_000)}\nthe server's log:\n${(await server.log()).slice(-3_000)}`,
