@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRIORITIES } from '../../src/orders/index.ts';
-import { startEngineWorker } from '../helpers/engine-worker.ts';
+import { createEffectLedger, expectEachStepOnce, startEngineWorker } from '../helpers/engine-worker.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
 
 /**
@@ -17,12 +17,7 @@ const postgres = process.env.DATABASE_URL;
 describe.skipIf(!postgres)('engine crash safety (PostgreSQL only: DATABASE_URL is unset)', () => {
   beforeAll(async () => {
     test = await createTestDatabase();
-    // The side-effect ledger: one row per step done, written in the step's own transaction. No
-    // unique key on purpose, so a step done twice would show as two rows rather than an error.
-    await test.db.query(
-      `CREATE TABLE engine_effects (shop_id text NOT NULL, order_id text NOT NULL, event text NOT NULL,
-                                    worker text NOT NULL)`,
-    );
+    await createEffectLedger(test.db);
     await test.db.query(`INSERT INTO shops (shop_id, shop_cipher) VALUES ('s', 'c')`);
     await test.db.query(
       `INSERT INTO orders (shop_id, order_id, priority, sla_deadline)
@@ -69,17 +64,7 @@ describe.skipIf(!postgres)('engine crash safety (PostgreSQL only: DATABASE_URL i
     const jobs = await test.db.query(`SELECT * FROM order_jobs`);
     expect(jobs.rows).toEqual([]);
     // Each step's side effect exactly once per order.
-    const effects = await test.db.query<{ event: string; orders: number; rows: number }>(
-      `SELECT event, count(DISTINCT order_id)::int AS orders, count(*)::int AS rows
-           FROM engine_effects GROUP BY event ORDER BY event`,
-    );
-    expect(effects.rows).toEqual(
-      ['buy_label', 'reserve_stock', 'ship', 'start_processing', 'validate'].map((event) => ({
-        event,
-        orders: ORDERS,
-        rows: ORDERS,
-      })),
-    );
+    await expectEachStepOnce(test.db, ORDERS);
     // Each timeline: the five transitions of the legal path, once each, in order, no refusals.
     const paths = await test.db.query<{ path: string; n: number }>(
       `SELECT path, count(*)::int AS n FROM (

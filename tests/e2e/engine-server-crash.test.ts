@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMigrations, migrate, openPostgres, type Database } from '../../src/db/index.ts';
 import { PRIORITIES } from '../../src/orders/index.ts';
 import { sleep } from '../../src/shared/sleep.ts';
-import { startEngineWorker, type EngineWorker } from '../helpers/engine-worker.ts';
+import {
+  createEffectLedger,
+  expectEachStepOnce,
+  startEngineWorker,
+  type EngineWorker,
+} from '../helpers/engine-worker.ts';
 import {
   canRunPrivatePostgres,
   startPrivatePostgres,
@@ -36,10 +41,7 @@ describe.skipIf(!canRunPrivatePostgres())(
       });
       db = await openPostgres(server.url, { max: 2 });
       await migrate(db, loadMigrations());
-      await db.query(
-        `CREATE TABLE engine_effects (shop_id text NOT NULL, order_id text NOT NULL, event text NOT NULL,
-                                      worker text NOT NULL)`,
-      );
+      await createEffectLedger(db);
       await db.query(`INSERT INTO shops (shop_id, shop_cipher) VALUES ('s', 'c')`);
       await db.query(
         `INSERT INTO orders (shop_id, order_id, priority, sla_deadline)
@@ -140,17 +142,7 @@ describe.skipIf(!canRunPrivatePostgres())(
       // The crashes did lose committed steps (else this test would prove nothing).
       expect(lost).toBeGreaterThan(0);
       // Each step's side effect exactly once per order: a lost step took its effect with it.
-      const effects = await db.query<{ event: string; orders: number; rows: number }>(
-        `SELECT event, count(DISTINCT order_id)::int AS orders, count(*)::int AS rows
-           FROM engine_effects GROUP BY event ORDER BY event`,
-      );
-      expect(effects.rows).toEqual(
-        ['buy_label', 'reserve_stock', 'ship', 'start_processing', 'validate'].map((event) => ({
-          event,
-          orders: ORDERS,
-          rows: ORDERS,
-        })),
-      );
+      await expectEachStepOnce(db, ORDERS);
       // Each timeline: the five transitions of the legal path, once each, in order. A step decided
       // from a state that a crash took back is refused as stale and recorded; that is all it adds.
       const paths = await db.query<{ path: string; n: number }>(

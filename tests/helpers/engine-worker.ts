@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import type { Queryable } from '../../src/db/index.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WORKER = fileURLToPath(new URL('../e2e/engine-crash-worker.ts', import.meta.url));
@@ -40,4 +42,30 @@ export async function startEngineWorker(url: string, mode: 'single' | 'batch'): 
     );
   });
   return { child, exited, output: () => `${out}${err}` };
+}
+
+/**
+ * The worker's side-effect ledger: one row per step done, written in the step's own transaction. No
+ * unique key on purpose, so a step done twice would show as two rows rather than an error.
+ */
+export async function createEffectLedger(db: Queryable): Promise<void> {
+  await db.query(
+    `CREATE TABLE engine_effects (shop_id text NOT NULL, order_id text NOT NULL, event text NOT NULL,
+                                  worker text NOT NULL)`,
+  );
+}
+
+/** Each lifecycle step's side effect is in the ledger exactly once for each of `orders` orders. */
+export async function expectEachStepOnce(db: Queryable, orders: number): Promise<void> {
+  const effects = await db.query<{ event: string; orders: number; rows: number }>(
+    `SELECT event, count(DISTINCT order_id)::int AS orders, count(*)::int AS rows
+       FROM engine_effects GROUP BY event ORDER BY event`,
+  );
+  expect(effects.rows).toEqual(
+    ['buy_label', 'reserve_stock', 'ship', 'start_processing', 'validate'].map((event) => ({
+      event,
+      orders,
+      rows: orders,
+    })),
+  );
 }
