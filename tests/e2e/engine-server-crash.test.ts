@@ -93,9 +93,9 @@ describe.skipIf(!canRunPrivatePostgres())(
       const batch = await startEngineWorker(server.url, 'batch');
       const single = await startEngineWorker(server.url, 'single');
       workers.push(batch, single);
-      const withLogs = async (error: Error) => {
+      const withLogs = (error: Error): never => {
         throw new Error(
-          `${error.message}\nthe batch worker's log:\n${batch.output().slice(-3_000)}\nthe single-step worker's log:\n${single.output().slice(-3_000)}\nthe server's log:\n${(await server.log()).slice(-3_000)}`,
+          `${error.message}\nthe batch worker's log:\n${batch.output().slice(-3_000)}\nthe single-step worker's log:\n${single.output().slice(-3_000)}\nthe server's log:\n${server.log().slice(-3_000)}`,
         );
       };
       const signal = (worker: EngineWorker, name: NodeJS.Signals) => process.kill(worker.child.pid!, name);

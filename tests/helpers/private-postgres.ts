@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,10 +17,8 @@ export interface PrivatePostgres {
   /** Connection string of its `postgres` database. */
   readonly url: string;
   /** Its log so far (for a failing test's message). */
-  log(): Promise<string>;
-  /** Stops at once, like a crash: no checkpoint, nothing flushed; the next start recovers from the WAL. */
-  crash(): Promise<void>;
-  start(): Promise<void>;
+  log(): string;
+  /** Stops it at once and deletes its folder. */
   remove(): Promise<void>;
 }
 
@@ -69,17 +67,10 @@ export async function startPrivatePostgres(settings: Record<string, string> = {}
     ...Object.entries(settings).map(([name, value]) => `-c ${name}=${value}`),
   ].join(' ');
   const logFile = join(dataDir, 'server.log');
-  const start = async () => {
-    await pg('pg_ctl', ['-D', dataDir, '-l', logFile, '-o', options, '-w', '-t', '60', 'start']);
-  };
-  await start();
+  await pg('pg_ctl', ['-D', dataDir, '-l', logFile, '-o', options, '-w', '-t', '60', 'start']);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    log: async () => (await run('cat', [logFile])).stdout,
-    crash: async () => {
-      await pg('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
-    },
-    start,
+    log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''),
     remove: async () => {
       await pg('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']).catch(() => {});
       rmSync(dataDir, { recursive: true, force: true });
