@@ -151,7 +151,10 @@ export function lifecycleStepBatch(deps: {
     // The last step removes the job in its own statement, so that removal is never made on the word
     // of a step a crash took back.
     const items = steps.map(({ job, step }) => ({
-      ...step,
+      shopId: step.shopId,
+      orderId: step.orderId,
+      event: step.event,
+      from: step.from,
       leaseHolder: job.locked_by ?? undefined,
       finishesJob: step.event === FINISHING_EVENT,
     }));
