@@ -18,6 +18,7 @@ import { sleep } from '../src/shared/sleep.ts';
 import type { Database } from '../src/db/index.ts';
 import { benchPostgres, databaseCpuSeconds } from './databases.ts';
 import { preparePgBoss } from './engine-pgboss.ts';
+import { machineCheck } from './machine-check.ts';
 import { printTable } from './storage.ts';
 
 const POOL_SIZE = 8;
@@ -47,6 +48,8 @@ export async function engineBenchmark(): Promise<void> {
   process.stdout.write(
     `${count.toLocaleString('en-US')} orders, ${LIFECYCLE_STEPS} steps each, PostgreSQL\n`,
   );
+  const before = await machineCheck();
+  if (before) process.stdout.write(`before: ${before}\n`);
 
   const repeat = Number(process.env.ENGINE_BENCH_REPEAT ?? 5);
   if (!Number.isInteger(repeat) || repeat < 1) {
@@ -143,6 +146,8 @@ export async function engineBenchmark(): Promise<void> {
       process.stdout.write(`${mine.label} / pg-boss orders/s: ${ratio.toFixed(2)}x\n`);
     }
   }
+  const after = await machineCheck();
+  if (after) process.stdout.write(`after: ${after}\n`);
 }
 
 /**
