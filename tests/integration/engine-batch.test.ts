@@ -156,9 +156,12 @@ describe('fenced batched transitions', () => {
     expect(await group()).toBe('delivered');
   });
 
-  it('keep each state change a HOT update when one statement moves every order on the same pages', async () => {
+  it('keep every state change a HOT update when one statement moves every order on the same pages', async () => {
     // Orders that arrive together share pages and are stepped in one batch, so every row of a page
-    // needs room for its next version on that page at once (migration 0012: pages half full).
+    // needs room for its next version on that page at once (migration 0012: pages half full; with
+    // pages 80% full, three in four of these changes missed the page). Only the first step is
+    // checked: whether a later step finds the previous versions pruned depends on every transaction
+    // running on the server (an older one, in any database, keeps them), not on this table.
     await test.db.query('TRUNCATE orders CASCADE');
     const ids = Array.from({ length: 300 }, (_, n) => `page-${String(n).padStart(3, '0')}`);
     await addOrders(ids);
@@ -166,30 +169,25 @@ describe('fenced batched transitions', () => {
       `SELECT count(DISTINCT (ctid::text::point)[0])::int AS pages FROM orders`,
     );
     expect(pages[0]!.pages).toBeGreaterThan(2);
-    for (const event of ['validate', 'start_processing', 'reserve_stock', 'buy_label', 'ship'] as const) {
-      const counts = await test.db.transaction(async (tx) => {
-        // The backend's counts of updates not yet reported, this transaction's included.
-        const updates = async () =>
-          (
-            await tx.query<{ updated: number; hot: number }>(
-              `SELECT pg_stat_get_xact_tuples_updated('orders'::regclass)::int AS updated,
-                      pg_stat_get_xact_tuples_hot_updated('orders'::regclass)::int AS hot`,
-            )
-          ).rows[0]!;
-        const before = await updates();
-        const results = await transitionOrders(tx, {
-          items: ids.map((orderId) => ({ shopId: 's', orderId, event })),
-          at: new Date(),
-        });
-        expect(results.every((r) => r.ok)).toBe(true);
-        const after = await updates();
-        return { updated: after.updated - before.updated, hot: after.hot - before.hot };
+    const counts = await test.db.transaction(async (tx) => {
+      // The backend's counts of updates not yet reported, this transaction's included.
+      const updates = async () =>
+        (
+          await tx.query<{ updated: number; hot: number }>(
+            `SELECT pg_stat_get_xact_tuples_updated('orders'::regclass)::int AS updated,
+                    pg_stat_get_xact_tuples_hot_updated('orders'::regclass)::int AS hot`,
+          )
+        ).rows[0]!;
+      const before = await updates();
+      const results = await transitionOrders(tx, {
+        items: ids.map((orderId) => ({ shopId: 's', orderId, event: 'validate' as const })),
+        at: new Date(),
       });
-      // A longer state name makes a row a few bytes longer (processing -> inventory_reserved), so
-      // the last rows of a page can miss by that much; with pages 80% full, three in four missed.
-      expect(counts.updated).toBe(ids.length);
-      expect(counts.hot / counts.updated, `HOT share of "${event}"`).toBeGreaterThanOrEqual(0.9);
-    }
+      expect(results.every((r) => r.ok)).toBe(true);
+      const after = await updates();
+      return { updated: after.updated - before.updated, hot: after.hot - before.hot };
+    });
+    expect(counts).toEqual({ updated: ids.length, hot: ids.length });
   });
 });
 

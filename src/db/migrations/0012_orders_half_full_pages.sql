@@ -4,7 +4,8 @@
 -- one's page; with pages 80% full, a statement that moves every order on a page found room for the
 -- first few and wrote the rest elsewhere, with a new entry in each of the eight indexes on orders
 -- (one step in nine in the engine benchmark). Half-full pages hold a new version of every row,
--- and the previous step's versions are pruned the next time the page is read.
+-- and the previous step's versions are pruned the next time the page is read (once no transaction
+-- older than that step is still running on the server).
 --
 -- The price is space: the orders table takes about twice the pages. New pages are filled to half;
 -- pages already written keep their rows.
