@@ -77,13 +77,31 @@ describe.skipIf(!canRunPrivatePostgres())(
         (await ask<{ n: number }>(`SELECT count(*)::int AS n FROM orders WHERE state = 'shipped'`)).n;
       const steps = async () => (await ask<{ n: number }>(`SELECT count(*)::int AS n FROM engine_effects`)).n;
       const jobsLeft = async () => (await ask<{ n: number }>(`SELECT count(*)::int AS n FROM order_jobs`)).n;
-      const othersActive = async () =>
-        (
-          await ask<{ n: number }>(
-            `SELECT count(*)::int AS n FROM pg_stat_activity
-              WHERE backend_type = 'client backend' AND state = 'active' AND pid <> pg_backend_pid()`,
-          )
-        ).n;
+      // The other client backends running a statement, and what each waits on (null: on CPU).
+      const running = async () =>
+        JSON.stringify(
+          (
+            await ask<{ rows: unknown }>(
+              `SELECT coalesce(json_agg(json_build_object('pid', pid, 'waits', wait_event_type, 'on', wait_event,
+                                                          'query', left(query, 80)) ORDER BY pid), '[]') AS rows
+                 FROM pg_stat_activity
+                WHERE backend_type = 'client backend' AND state = 'active' AND pid <> pg_backend_pid()`,
+            )
+          ).rows,
+        );
+      // No statement can commit any more: each one still running waits, for longer than a moment,
+      // on what only a frozen process can give it: a lock a frozen worker's transaction holds, a
+      // lightweight lock the frozen WAL writer holds, or a frozen worker reading its result. One on
+      // CPU or in I/O will finish and may commit.
+      const nothingCanCommit = async () => {
+        const now = await running();
+        const stuck = (JSON.parse(now) as { waits: string | null }[]).every((backend) =>
+          ['Lock', 'LWLock', 'Client'].includes(backend.waits ?? ''),
+        );
+        if (!stuck) return false;
+        await sleep(250);
+        return (await running()) === now;
+      };
       const walWriterPid = async () =>
         (await ask<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE backend_type = 'walwriter'`)).pid;
 
@@ -112,9 +130,14 @@ describe.skipIf(!canRunPrivatePostgres())(
           const walWriter = await walWriterPid();
           process.kill(walWriter, 'SIGSTOP');
           await sleep(300);
-          // Freeze the batch worker too, let its statements under way finish, and count what is committed.
+          // Freeze the batch worker too, let its statements under way finish (or stick), and count what is committed.
           signal(batch, 'SIGSTOP');
-          await expect.poll(othersActive, { timeout: 10_000, interval: 20 }).toBe(0);
+          await expect
+            .poll(nothingCanCommit, { timeout: 10_000, interval: 20 })
+            .toBe(true)
+            .catch(async (error: Error) =>
+              withLogs(new Error(`${error.message}; still running: ${await running()}`)),
+            );
           const committed = await steps();
           // A crashed server process: PostgreSQL ends every other one, drops shared memory (and the
           // WAL not yet written) and recovers from what is on disk, with a new WAL writer.
