@@ -6,6 +6,7 @@ import {
   continueJob,
   enqueueJobs,
   escalateJobs,
+  fencedByLease,
   JOBS_CHANNEL,
   laneDepths,
   laneRotation,
@@ -89,6 +90,29 @@ describe('the durable priority lanes', () => {
     expect(await completeJob(test.db, { shopId: 's', orderId: 'l-1', workerId: 'dead-worker' })).toBe(false);
     expect(await completeJob(test.db, { shopId: 's', orderId: 'l-1', workerId: 'w2' })).toBe(true);
   });
+
+  it.skipIf(!process.env.DATABASE_URL)(
+    "a transaction under a job's lease commits as its caller asks (PostgreSQL: PGlite has no commit modes)",
+    async () => {
+      await queue(1, 'automated', 'mode-');
+      const [job] = await claim('automated', 1, 'w1');
+      const fenced = fencedByLease(test.db, {
+        shopId: 's',
+        orderId: 'mode-1',
+        workerId: 'w1',
+        lockedUntil: job!.locked_until!,
+      });
+      const commitMode = (asyncCommit: boolean) =>
+        fenced.transaction(
+          async (tx) =>
+            (await tx.query<{ value: string }>(`SELECT current_setting('synchronous_commit') AS value`))
+              .rows[0]!.value,
+          { asyncCommit },
+        );
+      expect(await commitMode(true)).toBe('off');
+      expect(await commitMode(false)).toBe('on');
+    },
+  );
 
   it('an earlier claim of a job cannot complete, continue or retry it once it was claimed again, even by the same worker', async () => {
     await queue(1, 'automated', 'again-');
