@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMigrations, migrate, openPostgres, type Database } from '../../src/db/index.ts';
 import { PRIORITIES } from '../../src/orders/index.ts';
@@ -102,6 +103,41 @@ describe.skipIf(!canRunPrivatePostgres())(
         await sleep(250);
         return (await running()) === now;
       };
+      // Why orders are not shipped: each one's state, its job (and whether a transaction holds its row),
+      // its timeline; every other session at work and what blocks it; whether a worker is still stopped.
+      const whyNotShipped = async () => {
+        const orders = await ask<{ rows: unknown }>(
+          `SELECT coalesce(json_agg(u ORDER BY u.order_id), '[]') AS rows FROM (
+             SELECT o.order_id, o.state, to_json(j) AS job,
+                    j.order_id IS NOT NULL AND NOT EXISTS (
+                      SELECT 1 FROM order_jobs f WHERE f.shop_id = j.shop_id AND f.order_id = j.order_id
+                         FOR UPDATE SKIP LOCKED) AS job_row_locked,
+                    (SELECT json_agg(concat_ws(' ', e.kind, e.from_state || '>' || e.to_state, e.detail->>'reason')
+                                     ORDER BY e.id)
+                       FROM order_events e WHERE e.shop_id = o.shop_id AND e.order_id = o.order_id) AS timeline
+               FROM orders o LEFT JOIN order_jobs j USING (shop_id, order_id)
+              WHERE o.state <> 'shipped' ORDER BY o.order_id LIMIT 20) AS u`,
+        );
+        const sessions = await ask<{ rows: unknown }>(
+          `SELECT coalesce(json_agg(json_build_object('pid', pid, 'state', state, 'waits', wait_event_type,
+                                                      'on', wait_event, 'blocked_by', pg_blocking_pids(pid),
+                                                      'in_transaction_for', now() - xact_start,
+                                                      'query', left(query, 120)) ORDER BY pid), '[]') AS rows
+             FROM pg_stat_activity
+            WHERE backend_type = 'client backend' AND state <> 'idle' AND pid <> pg_backend_pid()`,
+        );
+        const processState = (worker: EngineWorker) =>
+          readFileSync(`/proc/${worker.child.pid}/stat`, 'utf8').split(') ')[1]?.[0] ?? '?';
+        const gaveUp = [batch, single]
+          .flatMap((worker) => worker.output().split('\n'))
+          .filter((line) => line.includes('gave up'));
+        return [
+          `orders not shipped: ${JSON.stringify(orders.rows)}`,
+          `sessions at work: ${JSON.stringify(sessions.rows)}`,
+          `worker process states (T: stopped): batch ${processState(batch)}, single ${processState(single)}`,
+          `gave up: ${gaveUp.join('\n') || 'none'}`,
+        ].join('\n');
+      };
       const walWriterPid = async () =>
         (await ask<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE backend_type = 'walwriter'`)).pid;
 
@@ -149,10 +185,16 @@ describe.skipIf(!canRunPrivatePostgres())(
           expect(kept).toBeLessThanOrEqual(committed);
           lost += committed - kept;
         }
-        await expect.poll(shipped, { timeout: 90_000, interval: 200 }).toBe(ORDERS).catch(withLogs);
+        await expect
+          .poll(shipped, { timeout: 90_000, interval: 200 })
+          .toBe(ORDERS)
+          .catch(async (error: Error) => withLogs(new Error(`${error.message}\n${await whyNotShipped()}`)));
         // A crash can also take back the removal of a finished order's job: the job comes back,
         // leased as before, and the claim after its lease finds the order shipped and removes it.
-        await expect.poll(jobsLeft, { timeout: 30_000, interval: 200 }).toBe(0).catch(withLogs);
+        await expect
+          .poll(jobsLeft, { timeout: 30_000, interval: 200 })
+          .toBe(0)
+          .catch(async (error: Error) => withLogs(new Error(`${error.message}\n${await whyNotShipped()}`)));
       } finally {
         for (const worker of [batch, single]) {
           signal(worker, 'SIGCONT');
