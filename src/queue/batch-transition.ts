@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/index.ts';
 import { decide, type OrderEvent, type OrderState, type TransitionResult } from '../orders/index.ts';
+import { sameClaim } from './job-queries.ts';
 
 /** One order's event in a batch; `from` is its state when the caller knows it (read or remembered). */
 export interface BatchTransitionItem {
@@ -13,6 +14,11 @@ export interface BatchTransitionItem {
    * and its result is `lost`.
    */
   readonly leaseHolder?: string;
+  /**
+   * With `leaseHolder`: the lease end of the claim that must still hold the job. A worker may hold an
+   * older copy of a job it has claimed again since; only the current claim's steps pass.
+   */
+  readonly leaseEnd?: Date | null;
   /**
    * The order needs no more work once this transition applies: its job is removed in the same
    * statement (if still leased by `leaseHolder`, when one is named), so the removal commits, or is
@@ -36,8 +42,8 @@ export type BatchTransitionResult =
  * never a lost update) and the same timeline entries, in one statement for the whole batch.
  *
  * Items with a `leaseHolder` are fenced in that statement: their job rows are locked while still
- * leased by that worker, so a worker taking a lease over waits for this change, and an order whose
- * lease has already passed is left alone. When every item's `from` is given this is a single
+ * leased by that worker (under the claim `leaseEnd` names, when given), so a worker taking a lease
+ * over waits for this change, and an order whose lease has already passed is left alone. When every item's `from` is given this is a single
  * statement, which the caller may run outside a transaction; otherwise the states are read first.
  * Results come back in input order.
  */
@@ -82,6 +88,7 @@ export async function transitionOrders(
         ),
         at,
         rows.map((r) => r.item.finishesJob ?? false),
+        rows.map((r) => r.item.leaseEnd ?? null),
       ],
       { prepared: 'creatorflow_transition_orders', asyncCommit: input.asyncCommit ?? false },
     );
@@ -102,19 +109,20 @@ export async function transitionOrders(
 }
 
 /**
- * The batch in one statement. `fenced` locks the job rows still leased by the worker an item names
- * (items without one pass); `moved` applies the transitions whose order is still in the state they
+ * The batch in one statement. `fenced` locks the job rows still leased by the worker an item names,
+ * under the claim it names (items without a worker pass); `moved` applies the transitions whose order is still in the state they
  * were decided from; `timeline` records each transition, or its refusal, for every item that passed
  * the fence; `finished` removes the jobs of moved items that finish their order. Returns the moved
  * orders and the ones whose lease was lost.
  */
 const TRANSITION_BATCH = `
   WITH input AS MATERIALIZED (
-    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $10::boolean[])
-        AS t(shop_id, order_id, holder, event, from_state, to_state, refused, compensations, finishes_job)),
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $10::boolean[], $11::timestamptz[])
+        AS t(shop_id, order_id, holder, event, from_state, to_state, refused, compensations, finishes_job, lease_end)),
   fenced AS MATERIALIZED (
     SELECT j.shop_id, j.order_id
       FROM order_jobs j JOIN input i ON j.shop_id = i.shop_id AND j.order_id = i.order_id AND j.locked_by = i.holder
+                                    AND ${sameClaim('i.lease_end', 'j.locked_until')}
      ORDER BY j.shop_id, j.order_id
        FOR UPDATE OF j),
   passed AS MATERIALIZED (

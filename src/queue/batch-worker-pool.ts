@@ -23,11 +23,13 @@ import type { StepOutcome, WorkerPool } from './worker-pool.ts';
  * A step may commit asynchronously (`asyncCommit`) when all it reports can be acted on even if a
  * server crash then loses the commit: `continue`, `wait`, `failed` and `finished` can (the next
  * step, or the next claim, finds the order one state back, with its job, and does the step again).
- * `done` cannot rest on one: the pool deletes the job on its word, and an order whose last step a
- * crash took back would be left with no job. So a step that ends an order's work in an asynchronous
- * commit removes the job in that commit and reports `finished`; `done` is for what is already on
- * disk (a synchronous commit, or a state read under the claim holding the job: were the claim lost,
- * the pool's removal, made only of jobs this worker holds, would remove nothing).
+ * `done` cannot rest on one: the pool deletes the job on its word, in a later statement, and an
+ * order whose last step a crash took back would be left with no job. Nor can it rest on a state
+ * read outside a synchronous commit: an asynchronous commit is visible to every reader before it is
+ * on disk, and the pool's removal, retried after a crash, would outlive it. So a step that finds or
+ * makes an order's work ended removes the job itself, in a statement that reads the order's state
+ * (removeEndedJobs) or makes it, and reports `finished`; `done` is only for what a synchronous
+ * commit has put on disk.
  */
 export type BatchStepOutcome =
   StepOutcome | { next: 'lost' } | { next: 'failed'; error: string } | { next: 'finished' };
@@ -80,15 +82,26 @@ export async function startBatchWorkerPool(
   const leaseEnds = new WeakMap<OrderJob, number>();
   let ready: OrderJob[] = [];
   // Outcomes waiting for the next round's statement.
-  let finished: { shopId: string; orderId: string }[] = [];
-  let released: { shopId: string; orderId: string; runAt: Date; deadline?: Date | undefined }[] = [];
+  // Each names its claim (its lease end): a later claim of the same job, even this worker's, is not touched.
+  let finished: { shopId: string; orderId: string; lockedUntil: Date | null }[] = [];
+  let released: {
+    shopId: string;
+    orderId: string;
+    lockedUntil: Date | null;
+    runAt: Date;
+    deadline?: Date | undefined;
+  }[] = [];
   const running = new Set<Promise<void>>();
   const stopping = new AbortController();
   let wake: (() => void) | undefined;
   const unlisten = await deps.db.listen(JOBS_CHANNEL, () => wake?.());
 
   const letGo = (job: OrderJob) => held.set(job.lane, (held.get(job.lane) ?? 1) - 1);
-  const key = (job: OrderJob) => ({ shopId: job.shop_id, orderId: job.order_id });
+  const key = (job: OrderJob) => ({
+    shopId: job.shop_id,
+    orderId: job.order_id,
+    lockedUntil: job.locked_until,
+  });
 
   async function runBatch(jobs: OrderJob[]): Promise<void> {
     const timeoutMs = Math.min(...jobs.map((j) => policies[j.lane].timeoutMs));
@@ -134,12 +147,11 @@ export async function startBatchWorkerPool(
     if (delay === null) {
       await deps.giveUp(job, error);
       // This claim's job only: a later claim of the same job, even by this worker, stays.
-      await completeJob(deps.db, { ...key(job), workerId, lockedUntil: job.locked_until });
+      await completeJob(deps.db, { ...key(job), workerId });
     } else {
       await retryJobLater(deps.db, {
         ...key(job),
         workerId,
-        lockedUntil: job.locked_until,
         retryAt: new Date(deps.clock.now() + delay),
         error,
       });

@@ -32,13 +32,14 @@ export class LeaseLostError extends Error {
 }
 
 /**
- * SQL: the job is still held by the claim whose lease end the parameter names (null: by any claim
- * of the worker). Claims set whole milliseconds, as JavaScript holds them; the window only guards
- * against a lease end with microseconds. A later claim of the same job, even by the same worker,
- * has another lease end.
+ * SQL: the job is still held by the claim whose lease end `leaseEnd` names (a parameter or a column;
+ * null: by any claim of the worker). Claims set whole milliseconds, as JavaScript holds them; the
+ * window only guards against a lease end with microseconds. A later claim of the same job, even by
+ * the same worker, has another lease end. `column` is the job row's lease end, qualified where a
+ * statement joins other tables.
  */
-export function sameClaim(param: string): string {
-  return `(${param}::timestamptz IS NULL OR (locked_until >= ${param}::timestamptz AND locked_until < ${param}::timestamptz + interval '1 millisecond'))`;
+export function sameClaim(leaseEnd: string, column = 'locked_until'): string {
+  return `(${leaseEnd}::timestamptz IS NULL OR (${column} >= ${leaseEnd}::timestamptz AND ${column} < ${leaseEnd}::timestamptz + interval '1 millisecond'))`;
 }
 
 /** Channel a NOTIFY goes to when work is added, so idle workers wake within milliseconds. */
@@ -244,7 +245,8 @@ export async function continueJobs(
 
 /**
  * One statement (one commit) per round of the batch worker pool: deletes the jobs this worker
- * finished, releases the ones it hands back (due at their `runAt`), and claims up to each lane's
+ * finished, releases the ones it hands back (due at their `runAt`), each only while the claim that
+ * reports it still holds it, and claims up to each lane's
  * limit of runnable jobs, earliest deadline first, under a lease of that lane's length, each with its
  * order's current state. The rows it settles are leased by this worker, so none of them can be among
  * the rows it claims.
@@ -260,22 +262,32 @@ export async function settleAndClaimJobs(
   input: {
     workerId: string;
     now: Date;
-    finished: readonly { shopId: string; orderId: string }[];
+    /** Each with its claim's lease end: only that claim's job is removed (see completeJob). */
+    finished: readonly { shopId: string; orderId: string; lockedUntil: Date | null }[];
     /** Handed back, due at `runAt`, with a new deadline when the order met its SLA (see StepOutcome). */
-    released: readonly { shopId: string; orderId: string; runAt: Date; deadline?: Date | undefined }[];
+    released: readonly {
+      shopId: string;
+      orderId: string;
+      lockedUntil: Date | null;
+      runAt: Date;
+      deadline?: Date | undefined;
+    }[];
     claims: readonly { lane: Priority; limit: number; leaseMs: number }[];
   },
 ): Promise<OrderJob[]> {
   const { rows } = await db.query<OrderJob>(
     `WITH finished AS (
-       DELETE FROM order_jobs j USING unnest($3::text[], $4::text[]) AS t(shop_id, order_id)
-        WHERE j.shop_id = t.shop_id AND j.order_id = t.order_id AND j.locked_by = $1),
+       DELETE FROM order_jobs j USING unnest($3::text[], $4::text[], $12::timestamptz[]) AS t(shop_id, order_id, lease_end)
+        WHERE j.shop_id = t.shop_id AND j.order_id = t.order_id AND j.locked_by = $1
+          AND ${sameClaim('t.lease_end', 'j.locked_until')}),
      released AS (
        UPDATE order_jobs j
           SET locked_by = NULL, locked_until = NULL, attempts = 0, last_error = NULL, run_at = t.run_at,
               deadline = coalesce(t.deadline, j.deadline)
-         FROM unnest($5::text[], $6::text[], $7::timestamptz[], $11::timestamptz[]) AS t(shop_id, order_id, run_at, deadline)
-        WHERE j.shop_id = t.shop_id AND j.order_id = t.order_id AND j.locked_by = $1)
+         FROM unnest($5::text[], $6::text[], $7::timestamptz[], $11::timestamptz[], $13::timestamptz[])
+              AS t(shop_id, order_id, run_at, deadline, lease_end)
+        WHERE j.shop_id = t.shop_id AND j.order_id = t.order_id AND j.locked_by = $1
+          AND ${sameClaim('t.lease_end', 'j.locked_until')})
      UPDATE order_jobs j
         SET locked_by = $1, locked_until = $2::timestamptz + l.lease_ms * interval '1 millisecond',
             attempts = j.attempts + 1
@@ -301,9 +313,59 @@ export async function settleAndClaimJobs(
       input.claims.map((c) => c.limit),
       input.claims.map((c) => c.leaseMs),
       input.released.map((o) => o.deadline ?? null),
+      input.finished.map((o) => o.lockedUntil),
+      input.released.map((o) => o.lockedUntil),
     ],
     // A round lost to a server crash is simply done again (see the doc comment).
     { prepared: 'creatorflow_settle_and_claim_jobs', asyncCommit: true },
   );
   return rows.sort((a, b) => a.deadline.getTime() - b.deadline.getTime());
+}
+
+/**
+ * Removes the jobs of orders that need no more work: each job only while the claim named still holds
+ * it, and only if its order is in one of `endStates` as this very statement reads it. Reading and
+ * removing in one statement makes the removal commit after whatever put the order in that state, so a
+ * server crash that takes back an asynchronous commit which ended the order takes back the removal
+ * with it. (A removal decided from an earlier read and made in a later statement can outlive the
+ * change it was decided from, and leave an order with work and no job.) Returns, for each job the
+ * claim still holds, whether it was removed and its order's state; a job missing from the result is no
+ * longer this claim's.
+ */
+export async function removeEndedJobs(
+  db: Queryable,
+  input: {
+    jobs: readonly { shopId: string; orderId: string; workerId: string; lockedUntil: Date | null }[];
+    endStates: readonly OrderState[];
+    /** Commit without waiting for the disk (QueryOptions.asyncCommit): a crash that loses it leaves the job. */
+    asyncCommit?: boolean;
+  },
+): Promise<{ shop_id: string; order_id: string; state: OrderState; removed: boolean }[]> {
+  if (input.jobs.length === 0) return [];
+  const { rows } = await db.query<{ shop_id: string; order_id: string; state: OrderState; removed: boolean }>(
+    `WITH held AS MATERIALIZED (
+       SELECT j.shop_id, j.order_id, o.state
+         FROM order_jobs j
+         JOIN unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) AS t(shop_id, order_id, holder, lease_end)
+           ON j.shop_id = t.shop_id AND j.order_id = t.order_id AND j.locked_by = t.holder
+          AND ${sameClaim('t.lease_end', 'j.locked_until')}
+         JOIN orders o ON o.shop_id = j.shop_id AND o.order_id = j.order_id
+        ORDER BY j.shop_id, j.order_id
+          FOR UPDATE OF j),
+     removed AS (
+       DELETE FROM order_jobs j USING held h
+        WHERE j.shop_id = h.shop_id AND j.order_id = h.order_id AND h.state = ANY($5::text[])
+       RETURNING j.shop_id, j.order_id)
+     SELECT h.shop_id, h.order_id, h.state, r.order_id IS NOT NULL AS removed
+       FROM held h LEFT JOIN removed r ON r.shop_id = h.shop_id AND r.order_id = h.order_id`,
+    [
+      input.jobs.map((j) => j.shopId),
+      input.jobs.map((j) => j.orderId),
+      input.jobs.map((j) => j.workerId),
+      input.jobs.map((j) => j.lockedUntil),
+      input.endStates,
+    ],
+    { prepared: 'creatorflow_remove_ended_jobs', asyncCommit: input.asyncCommit ?? false },
+  );
+  return rows;
 }

@@ -1,9 +1,9 @@
 import type { Database, Queryable } from '../db/index.ts';
-import { transitionOrder, type OrderEvent, type OrderState } from '../orders/index.ts';
+import { ORDER_STATES, transitionOrder, type OrderEvent, type OrderState } from '../orders/index.ts';
 import type { Clock } from '../shared/clock.ts';
 import { orderKey, readOrderStates, transitionOrders } from './batch-transition.ts';
 import type { BatchStepOutcome } from './batch-worker-pool.ts';
-import { LeaseLostError, type OrderJob } from './job-queries.ts';
+import { LeaseLostError, removeEndedJobs, type OrderJob } from './job-queries.ts';
 import type { StepOutcome } from './worker-pool.ts';
 
 /**
@@ -22,6 +22,11 @@ export const LIFECYCLE_EVENTS: Readonly<Partial<Record<OrderState, OrderEvent>>>
 
 /** The step after which an order's lifecycle is done (the worker pools then remove its job). */
 const FINISHING_EVENT: OrderEvent = 'ship';
+
+/** The states this lifecycle has no step for: an order in one needs no more work. */
+const ENDED_STATES: readonly OrderState[] = ORDER_STATES.filter(
+  (state) => LIFECYCLE_EVENTS[state] === undefined,
+);
 
 /** How many steps an order takes from `received` to `shipped`. */
 export const LIFECYCLE_STEPS = Object.keys(LIFECYCLE_EVENTS).length;
@@ -126,7 +131,16 @@ export function lifecycleStepBatch(deps: {
   const changed = new WeakSet<OrderJob>();
 
   return async (jobs) => {
-    const unique = [...new Map(jobs.map((job) => [orderKey(job.shop_id, job.order_id), job])).values()];
+    // One copy per order: a worker may hold an older copy of a job it has claimed again since; the
+    // latest claim's copy is the one its lease fence lets through.
+    const latest = new Map<string, OrderJob>();
+    for (const job of jobs) {
+      const key = orderKey(job.shop_id, job.order_id);
+      const other = latest.get(key);
+      if (!other || (job.locked_until?.getTime() ?? 0) >= (other.locked_until?.getTime() ?? 0))
+        latest.set(key, job);
+    }
+    const unique = [...latest.values()];
     const unread = new Set(
       unique.filter((job) => changed.has(job) || (!known.has(job) && job.order_state === undefined)),
     );
@@ -148,6 +162,14 @@ export function lifecycleStepBatch(deps: {
         ? []
         : [{ job, step: { shopId: job.shop_id, orderId: job.order_id, event, from } }];
     });
+    // Orders this worker believes need no more work. That belief may rest on a commit a server crash
+    // will take back (a state read here, or the claim's, is visible before it is on disk), so it is
+    // not handed to the pool as `done`: each job is removed by a statement that reads the order's
+    // state itself, and commits, or is lost, after what it read.
+    const ended = unique.filter((job) => {
+      const from = stateOf(job);
+      return from !== undefined && LIFECYCLE_EVENTS[from] === undefined;
+    });
     // The last step removes the job in its own statement, so that removal is never made on the word
     // of a step a crash took back. (Fields copied by name: an object spread here was most of the
     // batch step's own CPU in Node, bench/RESULTS.md, session 8.)
@@ -157,6 +179,7 @@ export function lifecycleStepBatch(deps: {
       event: step.event,
       from: step.from,
       leaseHolder: job.locked_by ?? undefined,
+      leaseEnd: job.locked_until,
       finishesJob: step.event === FINISHING_EVENT,
     }));
     const at = new Date(deps.clock.now());
@@ -196,11 +219,31 @@ export function lifecycleStepBatch(deps: {
         outcomes.set(job, { next: 'failed', error: `step "${step.event}" was refused: ${result.reason}` });
       }
     });
+    const removals = await removeEndedJobs(deps.db, {
+      jobs: ended.map((job) => ({
+        shopId: job.shop_id,
+        orderId: job.order_id,
+        workerId: job.locked_by ?? '',
+        lockedUntil: job.locked_until,
+      })),
+      endStates: ENDED_STATES,
+      asyncCommit: true,
+    });
+    const removal = new Map(removals.map((r) => [orderKey(r.shop_id, r.order_id), r]));
+    for (const job of ended) {
+      const found = removal.get(orderKey(job.shop_id, job.order_id));
+      if (found?.removed) outcomes.set(job, { next: 'finished' });
+      else if (found) {
+        // The order has work after all (the step that ended it was taken back): carry on from its state.
+        known.set(job, found.state);
+        outcomes.set(job, { next: 'continue' });
+      } else outcomes.set(job, { next: 'lost' });
+    }
     return jobs.map((job): BatchStepOutcome => {
-      // A second copy of one order (claimed again by this worker after its lease ran out) is
-      // stepped once: the copy counts as lost. An order that is gone is lost as well.
+      // An older copy of an order (claimed again by this worker after its lease ran out) is not
+      // stepped: it counts as lost. An order that is gone is lost as well.
       if (!stepped.has(job) || stateOf(job) === undefined) return { next: 'lost' };
-      return outcomes.get(job) ?? { next: 'done' };
+      return outcomes.get(job) ?? { next: 'lost' };
     });
   };
 }

@@ -7,6 +7,7 @@ import {
   laneDepths,
   lifecycleStep,
   lifecycleStepBatch,
+  settleAndClaimJobs,
   startBatchWorkerPool,
   startWorkerPool,
   transitionOrders,
@@ -226,6 +227,47 @@ describe('lifecycle steps', () => {
     ]);
   });
 
+  it('a copy of a job from an older claim of the same worker steps nothing and settles nothing: only the latest claim counts', async () => {
+    await addOrders(['k']);
+    await queue(['k']);
+    const clock = new ManualClock(Date.now());
+    const claim = (leaseMs: number) =>
+      settleAndClaimJobs(test.db, {
+        workerId: 'w1',
+        now: new Date(clock.now()),
+        finished: [],
+        released: [],
+        claims: [{ lane: 'viral', limit: 1, leaseMs }],
+      });
+    // The worker still holds a copy of its first claim when, that lease passed, it claims the job again.
+    const [older] = await claim(1);
+    clock.advance(10);
+    const [newer] = await claim(60_000);
+    const step = lifecycleStepBatch({ db: test.db, clock });
+    expect(await step([older!])).toEqual([{ next: 'lost' }]);
+    // Given both, it steps the latest claim's copy.
+    expect(await step([newer!, older!])).toEqual([{ next: 'continue' }, { next: 'lost' }]);
+    // The older copy's hand-back (as the pool records it) does not free the newer claim.
+    const back = {
+      shopId: 's',
+      orderId: 'k',
+      lockedUntil: older!.locked_until,
+      runAt: new Date(clock.now()),
+    };
+    await settleAndClaimJobs(test.db, {
+      workerId: 'w1',
+      now: new Date(clock.now()),
+      finished: [back],
+      released: [back],
+      claims: [],
+    });
+    const { rows } = await test.db.query<{ state: string; locked_until: Date }>(
+      `SELECT o.state, j.locked_until FROM orders o JOIN order_jobs j USING (shop_id, order_id)`,
+    );
+    expect(rows).toEqual([{ state: 'validated', locked_until: newer!.locked_until }]);
+    expect(await timelines()).toMatchObject([{ order_id: 'k', kind: 'transition', to_state: 'validated' }]);
+  });
+
   it('a batch started from a state that changed since the claim is refused as stale, changes nothing, and reads the order again', async () => {
     await addOrders(['r']);
     await queue(['r']);
@@ -252,8 +294,9 @@ describe('lifecycle steps', () => {
       `SELECT detail->>'reason' AS reason FROM order_events WHERE order_id = 'r' AND kind = 'transition_refused'`,
     );
     expect(refusals.rows).toEqual([{ reason: expect.stringContaining('stale') as unknown }]);
-    // The next step reads the order again: cancelled, nothing left to do.
-    expect(await step([claimed])).toEqual([{ next: 'done' }]);
+    // The next step reads the order again: cancelled, nothing left to do, so that step removes the job.
+    expect(await step([claimed])).toEqual([{ next: 'finished' }]);
+    expect((await test.db.query(`SELECT 1 FROM order_jobs WHERE order_id = 'r'`)).rows).toEqual([]);
   });
 
   it('the single-step pool runs consecutive steps under one lease and ships every order once', async () => {
