@@ -43,9 +43,9 @@ export type BatchTransitionResult =
  *
  * Items with a `leaseHolder` are fenced in that statement: their job rows are locked while still
  * leased by that worker (under the claim `leaseEnd` names, when given), so a worker taking a lease
- * over waits for this change, and an order whose lease has already passed is left alone. When every item's `from` is given this is a single
- * statement, which the caller may run outside a transaction; otherwise the states are read first.
- * Results come back in input order.
+ * over waits for this change, and an order whose lease has already passed is left alone. When every
+ * item's `from` is given this is a single statement, which the caller may run outside a
+ * transaction; otherwise the states are read first. Results come back in input order.
  */
 export async function transitionOrders(
   tx: Queryable,
@@ -110,10 +110,10 @@ export async function transitionOrders(
 
 /**
  * The batch in one statement. `fenced` locks the job rows still leased by the worker an item names,
- * under the claim it names (items without a worker pass); `moved` applies the transitions whose order is still in the state they
- * were decided from; `timeline` records each transition, or its refusal, for every item that passed
- * the fence; `finished` removes the jobs of moved items that finish their order. Returns the moved
- * orders and the ones whose lease was lost.
+ * under the claim it names (items without a worker pass); `moved` applies the transitions whose
+ * order is still in the state they were decided from; `timeline` records each transition, or its
+ * refusal, for every item that passed the fence; `finished` removes the jobs of moved items that
+ * finish their order. Returns the moved orders and the ones whose lease was lost.
  */
 const TRANSITION_BATCH = `
   WITH input AS MATERIALIZED (

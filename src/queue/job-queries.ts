@@ -246,10 +246,9 @@ export async function continueJobs(
 /**
  * One statement (one commit) per round of the batch worker pool: deletes the jobs this worker
  * finished, releases the ones it hands back (due at their `runAt`), each only while the claim that
- * reports it still holds it, and claims up to each lane's
- * limit of runnable jobs, earliest deadline first, under a lease of that lane's length, each with its
- * order's current state. The rows it settles are leased by this worker, so none of them can be among
- * the rows it claims.
+ * reports it still holds it, and claims up to each lane's limit of runnable jobs, earliest deadline
+ * first, under a lease of that lane's length, each with its order's current state. The rows it
+ * settles are leased by this worker, so none of them can be among the rows it claims.
  *
  * It commits asynchronously (`asyncCommit`): if a server crash loses a round, the jobs it claimed are
  * free again or still leased by an earlier claim (a worker's next step finds its lease gone and
@@ -325,19 +324,19 @@ export async function settleAndClaimJobs(
 /**
  * Removes the jobs of orders that need no more work: each job only while the claim named still holds
  * it, and only if its order is in one of `endStates` as this very statement reads it. Reading and
- * removing in one statement makes the removal commit after whatever put the order in that state, so a
- * server crash that takes back an asynchronous commit which ended the order takes back the removal
- * with it. (A removal decided from an earlier read and made in a later statement can outlive the
- * change it was decided from, and leave an order with work and no job.) Returns, for each job the
- * claim still holds, whether it was removed and its order's state; a job missing from the result is no
- * longer this claim's.
+ * removing in one statement makes the removal commit after whatever put the order in that state,
+ * so a server crash that takes back an asynchronous commit which ended the order takes back the
+ * removal with it. (A removal decided from an earlier read and made in a later statement can
+ * outlive the change it was decided from, and leave an order with work and no job.) Returns, for
+ * each job the claim still holds, whether it was removed and its order's state; a job missing from
+ * the result is no longer this claim's.
  */
 export async function removeEndedJobs(
   db: Queryable,
   input: {
     jobs: readonly { shopId: string; orderId: string; workerId: string; lockedUntil: Date | null }[];
     endStates: readonly OrderState[];
-    /** Commit without waiting for the disk (QueryOptions.asyncCommit): a crash that loses it leaves the job. */
+    /** Commit without waiting for the disk (QueryOptions.asyncCommit): a lost removal leaves the job. */
     asyncCommit?: boolean;
   },
 ): Promise<{ shop_id: string; order_id: string; state: OrderState; removed: boolean }[]> {
