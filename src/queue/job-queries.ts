@@ -222,27 +222,6 @@ export async function releaseJob(
   );
 }
 
-/** continueJob for many orders in one statement, each due at its own time. */
-export async function continueJobs(
-  db: Queryable,
-  input: { workerId: string; orders: readonly { shopId: string; orderId: string; runAt: Date }[] },
-): Promise<number> {
-  if (input.orders.length === 0) return 0;
-  const { rowCount } = await db.query(
-    `UPDATE order_jobs j
-        SET locked_by = NULL, locked_until = NULL, attempts = 0, last_error = NULL, run_at = t.run_at
-       FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS t(shop_id, order_id, run_at)
-      WHERE j.shop_id = t.shop_id AND j.order_id = t.order_id AND j.locked_by = $4`,
-    [
-      input.orders.map((o) => o.shopId),
-      input.orders.map((o) => o.orderId),
-      input.orders.map((o) => o.runAt),
-      input.workerId,
-    ],
-  );
-  return rowCount;
-}
-
 /**
  * One statement (one commit) per round of the batch worker pool: deletes the jobs this worker
  * finished, releases the ones it hands back (due at their `runAt`), each only while the claim that
@@ -323,10 +302,12 @@ export async function settleAndClaimJobs(
 
 /**
  * Removes the jobs of orders that need no more work: each job only while the claim named still holds
- * it, and only if its order is in one of `endStates` as this very statement reads it. Reading and
- * removing in one statement makes the removal commit after whatever put the order in that state,
- * so a server crash that takes back an asynchronous commit which ended the order takes back the
- * removal with it. (A removal decided from an earlier read and made in a later statement can
+ * it, and only if its order is in one of `endStates` as this very statement reads it, under a lock
+ * (an operator's retry moving the order back to work waits for this, or is read as done; the order
+ * is locked first, then its job, as the service's steps and operator actions lock them). Reading
+ * and removing in one statement makes the removal commit after whatever put the order in that
+ * state, so a server crash that takes back an asynchronous commit which ended the order takes back
+ * the removal with it. (A removal decided from an earlier read and made in a later statement can
  * outlive the change it was decided from, and leave an order with work and no job.) Returns, for
  * each job the claim still holds, whether it was removed and its order's state; a job missing from
  * the result is no longer this claim's.
@@ -334,7 +315,8 @@ export async function settleAndClaimJobs(
 export async function removeEndedJobs(
   db: Queryable,
   input: {
-    jobs: readonly { shopId: string; orderId: string; workerId: string; lockedUntil: Date | null }[];
+    /** `workerId` null: any holder (an unfenced caller, as transitionOrders allows). */
+    jobs: readonly { shopId: string; orderId: string; workerId: string | null; lockedUntil: Date | null }[];
     endStates: readonly OrderState[];
     /** Commit without waiting for the disk (QueryOptions.asyncCommit): a lost removal leaves the job. */
     asyncCommit?: boolean;
@@ -344,13 +326,14 @@ export async function removeEndedJobs(
   const { rows } = await db.query<{ shop_id: string; order_id: string; state: OrderState; removed: boolean }>(
     `WITH held AS MATERIALIZED (
        SELECT j.shop_id, j.order_id, o.state
-         FROM order_jobs j
+         FROM orders o
          JOIN unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) AS t(shop_id, order_id, holder, lease_end)
-           ON j.shop_id = t.shop_id AND j.order_id = t.order_id AND j.locked_by = t.holder
-          AND ${sameClaim('t.lease_end', 'j.locked_until')}
-         JOIN orders o ON o.shop_id = j.shop_id AND o.order_id = j.order_id
-        ORDER BY j.shop_id, j.order_id
-          FOR UPDATE OF j),
+           ON o.shop_id = t.shop_id AND o.order_id = t.order_id
+         JOIN order_jobs j
+           ON j.shop_id = o.shop_id AND j.order_id = o.order_id
+          AND (t.holder IS NULL OR (j.locked_by = t.holder AND ${sameClaim('t.lease_end', 'j.locked_until')}))
+        ORDER BY o.shop_id, o.order_id
+          FOR SHARE OF o FOR UPDATE OF j),
      removed AS (
        DELETE FROM order_jobs j USING held h
         WHERE j.shop_id = h.shop_id AND j.order_id = h.order_id AND h.state = ANY($5::text[])

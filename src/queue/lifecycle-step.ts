@@ -115,8 +115,12 @@ export type BatchStepEffect = (
  * commit), applies the event (state change plus timeline entry; its conditional UPDATE refuses a
  * state that changed since, and that job's next step reads the order again) and commits; the step
  * that ships an order removes its job in the same statement (`finished`). A job's first step starts
- * from the state its claim read (or reads it, for a job claimed without one).
- * With an `effect`, the batch and the effect run in one transaction.
+ * from the state its claim read (or reads it, for a job claimed without one). The jobs of orders
+ * found already ended (cancelled meanwhile, say) are removed first, by one more statement that reads
+ * their state itself (`removeEndedJobs`, `finished`); a batch without any is one statement. The
+ * fence names the claim (its lease end): of two copies of one job, the worker's older claim and its
+ * newer one, only the newer is stepped. With an `effect`, the batch and the effect run in one
+ * transaction.
  */
 export function lifecycleStepBatch(deps: {
   db: Database;
@@ -182,6 +186,18 @@ export function lifecycleStepBatch(deps: {
       leaseEnd: job.locked_until,
       finishesJob: step.event === FINISHING_EVENT,
     }));
+    // Before the steps: were it to fail, nothing of the batch has committed yet (its jobs are retried).
+    const removals = await removeEndedJobs(deps.db, {
+      jobs: ended.map((job) => ({
+        shopId: job.shop_id,
+        orderId: job.order_id,
+        workerId: job.locked_by,
+        lockedUntil: job.locked_until,
+      })),
+      endStates: ENDED_STATES,
+      asyncCommit: true,
+    });
+    const removal = new Map(removals.map((r) => [orderKey(r.shop_id, r.order_id), r]));
     const at = new Date(deps.clock.now());
     // No step here reaches outside the database, so none waits for the disk to commit: a step a
     // server crash loses is redone from the order's state, its job still there (docs/engine.md).
@@ -201,6 +217,15 @@ export function lifecycleStepBatch(deps: {
 
     const stepped = new Set(unique);
     const outcomes = new Map<OrderJob, BatchStepOutcome>();
+    for (const job of ended) {
+      const found = removal.get(orderKey(job.shop_id, job.order_id));
+      if (found?.removed) outcomes.set(job, { next: 'finished' });
+      else if (found) {
+        // The order has work after all (what ended it was taken back, or retried): go on from its state.
+        known.set(job, found.state);
+        outcomes.set(job, { next: 'continue' });
+      } else outcomes.set(job, { next: 'lost' });
+    }
     steps.forEach(({ job, step }, n) => {
       const result = results[n]!;
       if (result.ok) {
@@ -219,26 +244,6 @@ export function lifecycleStepBatch(deps: {
         outcomes.set(job, { next: 'failed', error: `step "${step.event}" was refused: ${result.reason}` });
       }
     });
-    const removals = await removeEndedJobs(deps.db, {
-      jobs: ended.map((job) => ({
-        shopId: job.shop_id,
-        orderId: job.order_id,
-        workerId: job.locked_by ?? '',
-        lockedUntil: job.locked_until,
-      })),
-      endStates: ENDED_STATES,
-      asyncCommit: true,
-    });
-    const removal = new Map(removals.map((r) => [orderKey(r.shop_id, r.order_id), r]));
-    for (const job of ended) {
-      const found = removal.get(orderKey(job.shop_id, job.order_id));
-      if (found?.removed) outcomes.set(job, { next: 'finished' });
-      else if (found) {
-        // The order has work after all (the step that ended it was taken back): carry on from its state.
-        known.set(job, found.state);
-        outcomes.set(job, { next: 'continue' });
-      } else outcomes.set(job, { next: 'lost' });
-    }
     return jobs.map((job): BatchStepOutcome => {
       // An older copy of an order (claimed again by this worker after its lease ran out) is not
       // stepped: it counts as lost. An order that is gone is lost as well.

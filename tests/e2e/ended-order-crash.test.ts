@@ -21,7 +21,9 @@ import {
  * is on disk, and a server crash can take it back. Here the order is cancelled in an asynchronous
  * commit while the WAL writer is paused, the batch step reads `cancelled`, the server crashes, and
  * the pool records the step's outcome as it would after the crash. The cancellation is gone, so the
- * order must still have its job.
+ * order must still have its job. (The step's own removal commits asynchronously, as the batch
+ * pool's statements do; were it synchronous it would flush the cancellation to disk with it, and
+ * the crash would take nothing back.)
  */
 let server: PrivatePostgres;
 let db: Database;

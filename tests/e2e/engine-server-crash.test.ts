@@ -127,7 +127,9 @@ describe.skipIf(!canRunPrivatePostgres())(
             WHERE backend_type = 'client backend' AND state <> 'idle' AND pid <> pg_backend_pid()`,
         );
         const processState = (worker: EngineWorker) =>
-          readFileSync(`/proc/${worker.child.pid}/stat`, 'utf8').split(') ')[1]?.[0] ?? '?';
+          worker.child.exitCode !== null || worker.child.signalCode !== null
+            ? `exited (${worker.child.exitCode ?? worker.child.signalCode})`
+            : (readFileSync(`/proc/${worker.child.pid}/stat`, 'utf8').split(') ')[1]?.[0] ?? '?');
         const gaveUp = [batch, single]
           .flatMap((worker) => worker.output().split('\n'))
           .filter((line) => line.includes('gave up'));

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { holdLease } from '../../src/queue/index.ts';
+import { transitionOrder } from '../../src/orders/index.ts';
+import { holdLease, removeEndedJobs } from '../../src/queue/index.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
 import { actOnSpike } from '../../src/viral/spike-actions.ts';
 import { insertOrders, insertShop } from '../helpers/decision-fixtures.ts';
@@ -61,6 +62,39 @@ describe.skipIf(!postgres)(
         `SELECT o.priority, j.lane FROM orders o JOIN order_jobs j USING (shop_id, order_id) WHERE o.order_id = 'o1'`,
       );
       expect(rows).toEqual([{ priority: 'viral', lane: 'viral' }]);
+    });
+
+    it('removing the job of an order found ended waits for an operator retrying it, and then leaves the job', async () => {
+      await insertShop(test.db, 's2');
+      await insertOrders(test.db, [
+        {
+          shopId: 's2',
+          orderId: 'o2',
+          at: new Date(T - 1000),
+          lines: [{ sku: 'SKU-2', productId: 'p-2' }],
+          state: 'failed',
+          queued: 'standard',
+        },
+      ]);
+      const lockedUntil = new Date(Date.now() + 60_000);
+      await test.db.query(`UPDATE order_jobs SET locked_by = 'w1', locked_until = $1 WHERE order_id = 'o2'`, [
+        lockedUntil,
+      ]);
+
+      let removal: ReturnType<typeof removeEndedJobs> | undefined;
+      // The operator's retry holds the order, moving it back to work, while a batch step found it failed.
+      await test.db.transaction(async (tx) => {
+        await transitionOrder(tx, { shopId: 's2', orderId: 'o2', event: 'retry', at: new Date(T) });
+        removal = removeEndedJobs(test.db, {
+          jobs: [{ shopId: 's2', orderId: 'o2', workerId: 'w1', lockedUntil }],
+          endStates: ['shipped', 'delivered', 'failed', 'cancelled'],
+        });
+        await someoneWaitsForALock(test.db);
+      });
+
+      expect(await removal).toEqual([{ shop_id: 's2', order_id: 'o2', state: 'processing', removed: false }]);
+      const { rows } = await test.db.query(`SELECT order_id FROM order_jobs WHERE order_id = 'o2'`);
+      expect(rows).toEqual([{ order_id: 'o2' }]);
     });
   },
 );
