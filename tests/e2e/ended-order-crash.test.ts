@@ -8,10 +8,12 @@ import {
   type OrderJob,
 } from '../../src/queue/index.ts';
 import { systemClock } from '../../src/shared/clock.ts';
-import { sleep } from '../../src/shared/sleep.ts';
 import {
   canRunPrivatePostgres,
+  CRASH_TEST_SETTINGS,
   startPrivatePostgres,
+  walWriterPid,
+  whileRecovering,
   type PrivatePostgres,
 } from '../helpers/private-postgres.ts';
 
@@ -32,13 +34,7 @@ describe.skipIf(!canRunPrivatePostgres())(
   'an ended order across a PostgreSQL server crash (needs PostgreSQL server programs for a private server)',
   () => {
     beforeAll(async () => {
-      // Nothing but a crash decides what reaches the disk: no checkpoint, no background writes.
-      server = await startPrivatePostgres({
-        wal_buffers: '64MB',
-        autovacuum: 'off',
-        checkpoint_timeout: '1h',
-        bgwriter_lru_maxpages: '0',
-      });
+      server = await startPrivatePostgres(CRASH_TEST_SETTINGS);
       db = await openPostgres(server.url, { max: 4 });
       await migrate(db, loadMigrations());
       await db.query(`INSERT INTO shops (shop_id, shop_cipher) VALUES ('s', 'c')`);
@@ -56,27 +52,8 @@ describe.skipIf(!canRunPrivatePostgres())(
     });
 
     it('keeps the job of an order whose ending a crash took back, whatever the step read before the crash', async () => {
-      // A query to a server that is recovering fails: ask again, for a while.
-      const retried = async <R>(run: () => Promise<R>): Promise<R> => {
-        for (const started = Date.now(); ; await sleep(50)) {
-          try {
-            return await run();
-          } catch (error) {
-            if (Date.now() - started > 30_000) throw error;
-          }
-        }
-      };
-      const walWriterPid = () =>
-        retried(
-          async () =>
-            (
-              await db.query<{ pid: number }>(
-                `SELECT pid FROM pg_stat_activity WHERE backend_type = 'walwriter'`,
-              )
-            ).rows[0]!.pid,
-        );
       const orderAndJob = () =>
-        retried(
+        whileRecovering(
           async () =>
             (
               await db.query<{ state: string; job: string | null }>(
@@ -95,7 +72,7 @@ describe.skipIf(!canRunPrivatePostgres())(
       expect(job).toMatchObject({ order_id: 'o1', order_state: 'received' });
       await db.query('CHECKPOINT');
 
-      const walWriter = await walWriterPid();
+      const walWriter = await walWriterPid(db);
       process.kill(walWriter, 'SIGSTOP');
       let outcomes: BatchStepOutcome[];
       try {
@@ -113,12 +90,12 @@ describe.skipIf(!canRunPrivatePostgres())(
         // A crash: PostgreSQL ends every process and recovers from the WAL on disk.
         process.kill(walWriter, 'SIGKILL');
       }
-      await expect.poll(walWriterPid, { timeout: 60_000, interval: 50 }).not.toBe(walWriter);
+      await expect.poll(() => walWriterPid(db), { timeout: 60_000, interval: 50 }).not.toBe(walWriter);
 
       // What the pool does with the outcome after the crash: removes the job of a `done`, in its next
       // round (retried until the server answers); a `finished` step removed its job itself.
       const done = outcomes[0]?.next === 'done' ? [jobKey(job!)] : [];
-      await retried(() =>
+      await whileRecovering(() =>
         settleAndClaimJobs(db, { workerId: 'w1', now: new Date(), finished: done, released: [], claims: [] }),
       );
       // The crash took the cancellation back (else this test would prove nothing), and the order,

@@ -11,7 +11,10 @@ import {
 } from '../helpers/engine-worker.ts';
 import {
   canRunPrivatePostgres,
+  CRASH_TEST_SETTINGS,
   startPrivatePostgres,
+  walWriterPid,
+  whileRecovering,
   type PrivatePostgres,
 } from '../helpers/private-postgres.ts';
 
@@ -34,12 +37,7 @@ describe.skipIf(!canRunPrivatePostgres())(
   'engine across PostgreSQL server crashes (needs PostgreSQL server programs for a private server)',
   () => {
     beforeAll(async () => {
-      // Room for everything the paused WAL writer leaves in memory; no checkpoint in between.
-      server = await startPrivatePostgres({
-        wal_buffers: '64MB',
-        autovacuum: 'off',
-        checkpoint_timeout: '1h',
-      });
+      server = await startPrivatePostgres(CRASH_TEST_SETTINGS);
       db = await openPostgres(server.url, { max: 2 });
       await migrate(db, loadMigrations());
       await createEffectLedger(db);
@@ -64,16 +62,9 @@ describe.skipIf(!canRunPrivatePostgres())(
     });
 
     it('loses the commits a crash catches in memory, and the worker redoes them: every order ships, each step once', async () => {
-      // A query to a server that is recovering fails: ask again, for a while.
-      const ask = async <R>(sql: string): Promise<R> => {
-        for (const started = Date.now(); ; await sleep(50)) {
-          try {
-            return (await db.query<R>(sql)).rows[0]!;
-          } catch (error) {
-            if (Date.now() - started > 30_000) throw error;
-          }
-        }
-      };
+      // The first row of a query, asked again while the server recovers.
+      const ask = <R>(sql: string): Promise<R> =>
+        whileRecovering(async () => (await db.query<R>(sql)).rows[0]!);
       const shipped = async () =>
         (await ask<{ n: number }>(`SELECT count(*)::int AS n FROM orders WHERE state = 'shipped'`)).n;
       const steps = async () => (await ask<{ n: number }>(`SELECT count(*)::int AS n FROM engine_effects`)).n;
@@ -140,8 +131,6 @@ describe.skipIf(!canRunPrivatePostgres())(
           `gave up: ${gaveUp.join('\n') || 'none'}`,
         ].join('\n');
       };
-      const walWriterPid = async () =>
-        (await ask<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE backend_type = 'walwriter'`)).pid;
 
       // Both pools, in two processes sharing the queue. The single-step pool commits synchronously,
       // which makes every commit before it durable; it is frozen while the WAL writer is paused, so
@@ -165,7 +154,7 @@ describe.skipIf(!canRunPrivatePostgres())(
             .catch(withLogs);
           signal(single, 'SIGSTOP');
           await sleep(50);
-          const walWriter = await walWriterPid();
+          const walWriter = await walWriterPid(db);
           process.kill(walWriter, 'SIGSTOP');
           await sleep(300);
           // Freeze the batch worker too, let its statements under way finish (or stick), and count what is committed.
@@ -180,7 +169,7 @@ describe.skipIf(!canRunPrivatePostgres())(
           // A crashed server process: PostgreSQL ends every other one, drops shared memory (and the
           // WAL not yet written) and recovers from what is on disk, with a new WAL writer.
           process.kill(walWriter, 'SIGKILL');
-          await expect.poll(walWriterPid, { timeout: 60_000, interval: 50 }).not.toBe(walWriter);
+          await expect.poll(() => walWriterPid(db), { timeout: 60_000, interval: 50 }).not.toBe(walWriter);
           const kept = await steps();
           signal(batch, 'SIGCONT');
           signal(single, 'SIGCONT');

@@ -4,6 +4,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { Queryable } from '../../src/db/index.ts';
+import { sleep } from '../../src/shared/sleep.ts';
 
 const run = promisify(execFile);
 
@@ -76,6 +78,38 @@ export async function startPrivatePostgres(settings: Record<string, string> = {}
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Settings for a server a test crashes: room in memory for everything a paused WAL writer leaves
+ * there, and no checkpoint or background write in between, so only the crash decides what reaches
+ * the disk.
+ */
+export const CRASH_TEST_SETTINGS: Readonly<Record<string, string>> = {
+  wal_buffers: '64MB',
+  autovacuum: 'off',
+  checkpoint_timeout: '1h',
+  bgwriter_lru_maxpages: '0',
+};
+
+/** Runs `run` until it succeeds: a query to a server that is recovering fails, so ask again, for a while. */
+export async function whileRecovering<R>(run: () => Promise<R>, timeoutMs = 30_000): Promise<R> {
+  for (const started = Date.now(); ; await sleep(50)) {
+    try {
+      return await run();
+    } catch (error) {
+      if (Date.now() - started > timeoutMs) throw error;
+    }
+  }
+}
+
+/** The process id of the server's WAL writer (a new one after each crash). */
+export function walWriterPid(db: Queryable): Promise<number> {
+  return whileRecovering(
+    async () =>
+      (await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE backend_type = 'walwriter'`))
+        .rows[0]!.pid,
+  );
 }
 
 function freePort(): Promise<number> {
