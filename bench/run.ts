@@ -10,7 +10,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   storage: storageBenchmark,
   ingest: ingestBenchmark,
   viral: viralBenchmark,
-  engine: (await import('./engine.ts')).engineBenchmark,
+  engine: (await import('./engine/run-engine.ts')).engineBenchmark,
   api: (await import('./api.ts')).apiBenchmark,
   spike: (await import('./spike-latency.ts')).spikeLatencyBenchmark,
 };

@@ -34,6 +34,7 @@ import {
   startTokenRefresh,
 } from './shops/index.ts';
 import {
+  createFulfilmentMemo,
   DEFAULT_FULFILMENT_TUNING,
   registerOperatorActionRoutes,
   rulesClassifier,
@@ -188,6 +189,7 @@ async function startWorkers(
           spikes,
           orders.flatMap((o) => o.productIds.map((productId) => ({ shopId: o.shopId, productId, at: o.at }))),
         )),
+      memo: createFulfilmentMemo(deps.clock),
       tuning: {
         ...DEFAULT_FULFILMENT_TUNING,
         ...(deps.config.mode === 'sandbox' ? { trackingPollMs: 60_000, backorderRecheckMs: 15_000 } : {}),

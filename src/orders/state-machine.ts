@@ -72,6 +72,24 @@ const TRANSITIONS: Readonly<Record<OrderState, Partial<Record<OrderEvent, Rule>>
 };
 
 /**
+ * The one step table: for each state an order moves on from by its own work, the event that moves
+ * it one step on towards delivery. The worker runs the step that performs this event (the fulfilment
+ * workflow maps each event to its step); states without one wait for a person or have ended.
+ */
+export const NEXT_STEP: Readonly<Partial<Record<OrderState, ForwardEvent>>> = {
+  received: 'validate',
+  validated: 'start_processing',
+  processing: 'reserve_stock',
+  inventory_reserved: 'buy_label',
+  label_generated: 'ship',
+  shipped: 'deliver',
+};
+
+/** The events by which an order moves forward on its own. */
+export type ForwardEvent =
+  'validate' | 'start_processing' | 'reserve_stock' | 'buy_label' | 'ship' | 'deliver';
+
+/**
  * Decides what `event` does to an order in `state`. Pure and total: an illegal or stale event is
  * a refusal value (for the timeline), never an exception.
  *

@@ -12,9 +12,13 @@ export type TransitionResult =
   | { readonly ok: false; readonly reason: string; readonly state: OrderState | undefined };
 
 /**
- * Applies `event` to an order and appends the outcome to its timeline, in the caller's transaction.
- * The UPDATE only matches while the order is still in the state the decision was made from, so a
- * concurrent change makes this one a recorded refusal ("stale") rather than a lost update.
+ * The one way an order changes state: applies `event` by the pure state machine and appends the
+ * outcome to its timeline, in the caller's transaction. The UPDATE only matches while the order is
+ * still in the state the decision was made from, so a concurrent change makes this one a recorded
+ * refusal ("stale") rather than a lost update. The same statement stamps what the new state means
+ * for the order: when it was processed (its label bought), shipped and delivered (first time only),
+ * and why it failed (`detail.reason`, cleared by a retry). What a transition leaves to undo in
+ * other tables (stock, labels, TikTok) is returned as its compensations, for the caller.
  */
 export async function transitionOrder(
   tx: Queryable,
@@ -54,12 +58,17 @@ export async function transitionOrder(
     return { ok: false, reason: decision.reason, state: current };
   }
 
-  // The conditional state change and its timeline entry (the transition, or the stale refusal when
-  // the order left `from` meanwhile) in one statement.
+  // The conditional state change, with the times and failure reason it stamps, and its timeline
+  // entry (the transition, or the stale refusal when the order left `from` meanwhile), in one
+  // statement.
   const stale = `stale: the order left ${decision.from} before "${input.event}" could apply`;
   const { rows: recorded } = await tx.query<{ kind: string }>(
     `WITH moved AS (
-       UPDATE orders SET state = $4, updated_at = $5
+       UPDATE orders SET state = $4, updated_at = $5,
+              failure_reason = CASE WHEN $4 = 'failed' THEN $8 WHEN $4 = 'processing' THEN NULL ELSE failure_reason END,
+              processed_at = CASE WHEN $4 = 'label_generated' THEN coalesce(processed_at, $5) ELSE processed_at END,
+              shipped_at = CASE WHEN $4 = 'shipped' THEN coalesce(shipped_at, $5) ELSE shipped_at END,
+              delivered_at = CASE WHEN $4 = 'delivered' THEN coalesce(delivered_at, $5) ELSE delivered_at END
         WHERE shop_id = $1 AND order_id = $2 AND state = $3
        RETURNING 1)
      INSERT INTO order_events (shop_id, order_id, at, kind, from_state, to_state, detail)
@@ -79,6 +88,7 @@ export async function transitionOrder(
         ...input.detail,
       }),
       JSON.stringify({ event: input.event, reason: stale, ...input.detail }),
+      failureReason(input.detail),
     ],
     { prepared: 'creatorflow_transition_order' },
   );
@@ -105,4 +115,10 @@ export async function appendOrderEvent(
     [input.shopId, input.orderId, input.at, input.kind, input.from, input.to, JSON.stringify(input.detail)],
     { prepared: 'creatorflow_append_order_event' },
   );
+}
+
+/** The failure reason a transition to `failed` keeps on the order (`detail.reason`, at most 1,000 characters). */
+function failureReason(detail: Record<string, unknown> | undefined): string | null {
+  const reason = detail?.reason;
+  return typeof reason === 'string' ? reason.slice(0, 1000) : null;
 }

@@ -4,7 +4,8 @@ import type { OrderSnapshot } from './order-facts.ts';
 
 export type SnapshotKey = { readonly shopId: string; readonly orderId: string };
 
-interface OrderRow {
+/** The order columns a snapshot reads (the rules see no other). */
+interface OrderSnapshotRow {
   shop_id: string;
   order_id: string;
   received_at: Date;
@@ -87,7 +88,7 @@ export async function loadOrderSnapshots(
   options: { now: Date; asOf: 'now' | 'received' },
 ): Promise<OrderSnapshot[]> {
   if (keys.length === 0) return [];
-  const { rows: orders } = await db.query<OrderRow>(
+  const { rows: orders } = await db.query<OrderSnapshotRow>(
     `SELECT o.shop_id, o.order_id, o.received_at, o.total_amount::float8 AS total_amount, o.shipping_type,
             o.recipient, o.ship_by, o.deliver_by, o.detail, o.buyer_user_id
        FROM unnest($1::text[], $2::text[]) AS k(shop_id, order_id)

@@ -1,5 +1,7 @@
 import type { Database } from '../db/index.ts';
 import { getStock, setStock } from '../inventory/index.ts';
+import { insertHistoricalOrders, type HistoricalOrder } from '../orders/index.ts';
+import { removeJob } from '../queue/index.ts';
 import { upsertShop } from '../shops/index.ts';
 import { moveOrder } from '../workflows/index.ts';
 import type { CreatedSimShop } from '../simulators/tiktok/index.ts';
@@ -73,7 +75,7 @@ export async function closeForgottenDemoOrders(db: Database, shopId: string, now
         },
         at: now,
       });
-      await tx.query(`DELETE FROM order_jobs WHERE shop_id = $1 AND order_id = $2`, [shopId, orderId]);
+      await removeJob(tx, { shopId, orderId });
       // The simulated carrier forgot its labels too: there is nothing left to void (or to charge).
       await tx.query(
         `UPDATE compensations SET status = 'done', finished_at = $3, last_error = 'sandbox restarted: the simulated carrier no longer knows this label'
@@ -115,36 +117,25 @@ export async function seedDemoHistory(
   const count = Math.min(Math.round(input.ordersPerHour * DEMO_HISTORY_HOURS), MAX_DEMO_HISTORY_ORDERS);
   if ((rows[0]?.n ?? 0) > 0 || count === 0) return 0;
   const skus = shop.products.map((p) => ({ product: p, sku: p.skus[0]! }));
-  await db.transaction(async (tx) => {
-    await tx.query(
-      `WITH h AS (
-         SELECT i, $2::timestamptz - (interval '1 hour') * $10 * (1 - i::float8 / $3) AS at, (i % $4) + 1 AS pick
-           FROM generate_series(0, $3 - 1) AS i),
-       inserted AS (
-         INSERT INTO orders (shop_id, order_id, state, priority, tiktok_status, received_at, sla_deadline, shipping_type,
-                             currency, total_amount, carrier, service, processed_at, shipped_at, delivered_at, created_at, updated_at)
-         SELECT $1, 'demo-history-' || i, 'delivered', 'standard', 'DELIVERED', at, at + interval '3 minutes', 'SELLER',
-                'USD', ($7::numeric[])[pick], 'USPS', 'Ground Advantage', at + interval '20 seconds',
-                at + interval '10 minutes', at + interval '50 minutes', at, at
-           FROM h
-         RETURNING order_id)
-       INSERT INTO order_lines (shop_id, order_id, sku_id, seller_sku, product_id, product_name, quantity, unit_price, received_at)
-       SELECT $1, 'demo-history-' || i, ($5::text[])[pick], ($6::text[])[pick], ($8::text[])[pick], ($9::text[])[pick], 1,
-              ($7::numeric[])[pick], at
-         FROM h`,
-      [
-        shopId,
-        input.now,
-        count,
-        skus.length,
-        skus.map((s) => s.sku.id),
-        skus.map((s) => s.sku.sellerSku),
-        skus.map((s) => s.sku.salePrice),
-        skus.map((s) => s.product.id),
-        skus.map((s) => s.product.name),
-        DEMO_HISTORY_HOURS,
-      ],
-    );
+  const hourMs = 3_600_000;
+  const history = Array.from({ length: count }, (_, i): HistoricalOrder => {
+    const at = input.now.getTime() - DEMO_HISTORY_HOURS * hourMs * (1 - i / count);
+    const { product, sku } = skus[i % skus.length]!;
+    return {
+      orderId: `demo-history-${i}`,
+      state: 'delivered',
+      tiktokStatus: 'DELIVERED',
+      receivedAt: new Date(at),
+      currency: 'USD',
+      totalAmount: sku.salePrice,
+      carrier: 'USPS',
+      service: 'Ground Advantage',
+      processedAt: new Date(at + 20_000),
+      shippedAt: new Date(at + 10 * 60_000),
+      deliveredAt: new Date(at + 50 * 60_000),
+      line: { skuId: sku.id, sellerSku: sku.sellerSku, productId: product.id, productName: product.name },
+    };
   });
+  await db.transaction((tx) => insertHistoricalOrders(tx, shopId, history));
   return count;
 }

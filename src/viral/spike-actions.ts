@@ -2,13 +2,12 @@
 import type { Database } from '../db/index.ts';
 import { reorderQuantity, requestPurchaseOrder } from '../inventory/index.ts';
 import { notify, type NotifyRoutes } from '../notify/index.ts';
-import { SLA_MS } from '../orders/index.ts';
+import { markOrdersViral, SLA_MS } from '../orders/index.ts';
 import { escalateJobs } from '../queue/index.ts';
 import { evaluate, loadPublishedRuleSet, type Facts } from '../rules/index.ts';
 import type { Clock } from '../shared/clock.ts';
 import {
   findOpenEpisode,
-  markOrdersViral,
   openEpisode,
   queuedOrdersOf,
   recordEpisodeActions,

@@ -165,36 +165,6 @@ export async function queuedOrdersOf(tx: Queryable, shopId: string, productId: s
   return rows.map((r) => r.order_id);
 }
 
-/**
- * Marks orders viral and records why on each timeline, in one statement: the earlier priority is
- * read under a row lock, so the timeline says what each order was escalated from.
- */
-export async function markOrdersViral(
-  tx: Queryable,
-  input: { shopId: string; orderIds: readonly string[]; spikeId: number; productId: string; at: Date },
-): Promise<number> {
-  if (input.orderIds.length === 0) return 0;
-  const { rows } = await tx.query<{ n: number }>(
-    `WITH was AS (
-       SELECT shop_id, order_id, priority FROM orders
-        WHERE shop_id = $1 AND order_id = ANY($2::text[]) AND priority <> 'viral'
-        FOR UPDATE),
-     moved AS (
-       UPDATE orders o SET priority = 'viral', updated_at = $4
-         FROM was WHERE o.shop_id = was.shop_id AND o.order_id = was.order_id
-       RETURNING o.shop_id, o.order_id, was.priority AS from_priority),
-     logged AS (
-       INSERT INTO order_events (shop_id, order_id, at, kind, detail)
-       SELECT shop_id, order_id, $4, 'escalated',
-              jsonb_build_object('from', from_priority, 'to', 'viral', 'spike_id', $3::bigint, 'product_id', $5::text)
-         FROM moved
-       RETURNING 1)
-     SELECT count(*)::int AS n FROM logged`,
-    [input.shopId, input.orderIds, input.spikeId, input.at, input.productId],
-  );
-  return rows[0]?.n ?? 0;
-}
-
 /** Units of each SKU of the product ordered in the day before `at` (the base of a re-order). */
 export async function unitsBySku(
   db: Queryable,

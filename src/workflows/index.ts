@@ -1,6 +1,7 @@
 export { applyOperatorAction, type OperatorAction } from './operator-actions.ts';
 export { registerOperatorActionRoutes } from './operator-routes.ts';
 export {
+  createFulfilmentMemo,
   DEFAULT_TUNING as DEFAULT_FULFILMENT_TUNING,
   directTiktokAccess,
   moveOrder,

@@ -5,22 +5,15 @@ import { AppError } from '../shared/errors.ts';
 import type { Clock } from '../shared/clock.ts';
 import { moveOrder } from './fulfilment/order-transitions.ts';
 import {
-  appendOrderEvent,
+  holdOrder,
+  releaseHold,
   SLA_MS,
   TERMINAL_STATES,
+  type OrderRow,
   type OrderState,
-  type Priority,
 } from '../orders/index.ts';
 
 export type OperatorAction = 'retry' | 'hold' | 'release' | 'cancel';
-
-interface OrderRow {
-  shop_id: string;
-  order_id: string;
-  state: OrderState;
-  priority: Priority;
-  hold_reason: string | null;
-}
 
 /**
  * Carries out an operator's action on an order in one transaction, with its timeline entry, or
@@ -34,7 +27,9 @@ export async function applyOperatorAction(
   // A refused retry or cancel is committed to the timeline (who tried what), then reported.
   type Outcome = { refused: string } | { state: OrderState; hold_reason: string | null };
   const outcome = await deps.db.transaction<Outcome>(async (tx) => {
-    const { rows } = await tx.query<OrderRow>(
+    const { rows } = await tx.query<
+      Pick<OrderRow, 'shop_id' | 'order_id' | 'state' | 'priority' | 'hold_reason'>
+    >(
       `SELECT shop_id, order_id, state, priority, hold_reason FROM orders WHERE order_id = $1 LIMIT 1 FOR UPDATE`,
       [input.orderId],
     );
@@ -69,43 +64,26 @@ export async function applyOperatorAction(
           throw new AppError('CONFLICT', `Order ${order.order_id} is already on hold (${order.hold_reason})`);
         }
         const reason = input.reason ?? 'operator';
-        await tx.query(
-          `UPDATE orders SET hold_reason = $3, updated_at = $4 WHERE shop_id = $1 AND order_id = $2`,
-          [key.shopId, key.orderId, reason, now],
-        );
+        await holdOrder(tx, { ...key, state: order.state, reason, detail, at: now });
         await holdJob(tx, key);
-        await appendOrderEvent(tx, {
-          ...key,
-          kind: 'hold',
-          from: order.state,
-          to: order.state,
-          detail,
-          at: now,
-        });
         return { state: order.state, hold_reason: reason };
       }
       case 'release': {
         if (order.hold_reason === null) {
           throw new AppError('CONFLICT', `Order ${order.order_id} is not on hold`);
         }
-        await tx.query(
-          `UPDATE orders SET hold_reason = NULL, hold_until = NULL, updated_at = $3 WHERE shop_id = $1 AND order_id = $2`,
-          [key.shopId, key.orderId, now],
-        );
+        await releaseHold(tx, {
+          ...key,
+          state: order.state,
+          detail: { ...detail, held_for: order.hold_reason },
+          at: now,
+        });
         await releaseJob(tx, { ...key, runAt: now });
         // A job that ended while the order was held (it left the queue) starts again.
         if (!TERMINAL_STATES.has(order.state) && order.state !== 'failed') {
           const deadline = new Date(now.getTime() + SLA_MS[order.priority]);
           await enqueueJobs(tx, [{ ...key, lane: order.priority, deadline }], now);
         }
-        await appendOrderEvent(tx, {
-          ...key,
-          kind: 'release',
-          from: order.state,
-          to: order.state,
-          detail: { ...detail, held_for: order.hold_reason },
-          at: now,
-        });
         return { state: order.state, hold_reason: null };
       }
     }

@@ -1,12 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMigrations, migrate, openPostgres, type Database } from '../../src/db/index.ts';
-import {
-  lifecycleStepBatch,
-  settleAndClaimJobs,
-  transitionOrders,
-  type BatchStepOutcome,
-  type OrderJob,
-} from '../../src/queue/index.ts';
+import { type OrderJob } from '../../src/queue/index.ts';
+import { lifecycleStepBatch, settleAndClaimJobs, transitionOrders, type BatchStepOutcome } from '../../bench/engine/index.ts';
 import { systemClock } from '../../src/shared/clock.ts';
 import {
   canRunPrivatePostgres,

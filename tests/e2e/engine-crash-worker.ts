@@ -6,15 +6,8 @@
  */
 import { PRIORITIES, type Priority } from '../../src/orders/index.ts';
 import { openPostgres, type Queryable } from '../../src/db/index.ts';
-import {
-  DEFAULT_LANE_POLICIES,
-  lifecycleStep,
-  lifecycleStepBatch,
-  startBatchWorkerPool,
-  startWorkerPool,
-  type LanePolicy,
-  type WorkerPool,
-} from '../../src/queue/index.ts';
+import { DEFAULT_LANE_POLICIES, startWorkerPool, type LanePolicy, type WorkerPool } from '../../src/queue/index.ts';
+import { lifecycleStep, lifecycleStepBatch, startBatchWorkerPool } from '../../bench/engine/index.ts';
 import { systemClock } from '../../src/shared/clock.ts';
 import { createLogger } from '../../src/shared/log.ts';
 

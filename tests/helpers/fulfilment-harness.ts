@@ -24,6 +24,7 @@ import {
   type TiktokSimulatorKnobs,
 } from '../../src/simulators/tiktok/index.ts';
 import {
+  createFulfilmentMemo,
   DEFAULT_FULFILMENT_TUNING,
   directTiktokAccess,
   startFulfilment,
@@ -180,6 +181,7 @@ export async function startFulfilmentHarness(
             ),
           ))
       : undefined,
+    memo: createFulfilmentMemo(systemClock),
     tuning: {
       ...DEFAULT_FULFILMENT_TUNING,
       trackingPollMs: 300,

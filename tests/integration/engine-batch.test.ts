@@ -1,17 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database, QueryOptions, QueryResult } from '../../src/db/index.ts';
 import { transitionOrder, type OrderEvent, type OrderState } from '../../src/orders/index.ts';
-import {
-  claimJobs,
-  enqueueJobs,
-  laneDepths,
-  lifecycleStep,
-  lifecycleStepBatch,
-  settleAndClaimJobs,
-  startBatchWorkerPool,
-  startWorkerPool,
-  transitionOrders,
-} from '../../src/queue/index.ts';
+import { claimJobs, enqueueJobs, laneDepths, startWorkerPool } from '../../src/queue/index.ts';
+import { lifecycleStep, lifecycleStepBatch, settleAndClaimJobs, startBatchWorkerPool, transitionOrders } from '../../bench/engine/index.ts';
 import { ManualClock, systemClock } from '../../src/shared/clock.ts';
 import { createLogger } from '../../src/shared/log.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';

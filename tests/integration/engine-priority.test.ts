@@ -1,16 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRIORITIES, type Priority } from '../../src/orders/index.ts';
-import {
-  DEFAULT_LANE_POLICIES,
-  enqueueJobs,
-  laneRotation,
-  lifecycleStep,
-  lifecycleStepBatch,
-  startBatchWorkerPool,
-  startWorkerPool,
-  type LanePolicy,
-  type WorkerPool,
-} from '../../src/queue/index.ts';
+import { DEFAULT_LANE_POLICIES, enqueueJobs, laneRotation, startWorkerPool, type LanePolicy, type WorkerPool } from '../../src/queue/index.ts';
+import { lifecycleStep, lifecycleStepBatch, startBatchWorkerPool } from '../../bench/engine/index.ts';
 import type { Database, Queryable } from '../../src/db/index.ts';
 import { ManualClock, type Clock } from '../../src/shared/clock.ts';
 import { createLogger } from '../../src/shared/log.ts';

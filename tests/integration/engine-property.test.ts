@@ -7,21 +7,8 @@ import {
   type OrderEvent,
   type OrderState,
 } from '../../src/orders/index.ts';
-import {
-  claimJobs,
-  completeJob,
-  continueJob,
-  DEFAULT_LANE_POLICIES,
-  escalateJobs,
-  LeaseLostError,
-  LIFECYCLE_EVENTS,
-  lifecycleStepBatch,
-  retryDelayMs,
-  retryJobLater,
-  runLifecycleStep,
-  type OrderJob,
-  type StepEffect,
-} from '../../src/queue/index.ts';
+import { claimJobs, completeJob, continueJob, DEFAULT_LANE_POLICIES, escalateJobs, LeaseLostError, retryDelayMs, retryJobLater, type OrderJob } from '../../src/queue/index.ts';
+import { LIFECYCLE_EVENTS, lifecycleStepBatch, runLifecycleStep, type StepEffect } from '../../bench/engine/index.ts';
 import { applyOperatorAction } from '../../src/workflows/index.ts';
 import { isAppError } from '../../src/shared/errors.ts';
 import { ManualClock } from '../../src/shared/clock.ts';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transitionOrder } from '../../src/orders/index.ts';
-import { holdLease, removeEndedJobs } from '../../src/queue/index.ts';
+import { holdLease } from '../../src/queue/index.ts';
+import { removeEndedJobs } from '../../bench/engine/index.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
 import { actOnSpike } from '../../src/viral/spike-actions.ts';
 import { insertOrders, insertShop } from '../helpers/decision-fixtures.ts';

@@ -1,7 +1,7 @@
 import type { Queryable } from '../../db/index.ts';
 import { TRACKING_MEANINGS, TRACKING_RANK, type TrackingStatus } from '../../integrations/carriers/index.ts';
 import { notify } from '../../notify/index.ts';
-import { appendOrderEvent, type OrderState } from '../../orders/index.ts';
+import { appendOrderEvent, recordTrackingStatus, type OrderState } from '../../orders/index.ts';
 import type { TransitionDeps } from './order-transitions.ts';
 import { moveOrder } from './order-transitions.ts';
 
@@ -28,15 +28,9 @@ export async function applyTracking(
   update: TrackingUpdate,
 ): Promise<OrderState | undefined> {
   const rank = TRACKING_RANK[update.status];
-  const { rows } = await tx.query<{ state: OrderState }>(
-    `UPDATE orders SET tracking_status = $3, tracking_rank = $4
-      WHERE shop_id = $1 AND order_id = $2 AND tracking_rank < $4
-      RETURNING state`,
-    [update.shopId, update.orderId, update.status, rank],
-  );
-  const state = rows[0]?.state;
-  if (state === undefined) return undefined;
   const key = { shopId: update.shopId, orderId: update.orderId };
+  const state = await recordTrackingStatus(tx, key, { status: update.status, rank });
+  if (state === undefined) return undefined;
   const detail = { tracking: update.status, details: update.details, source: update.source };
   const meaning = TRACKING_MEANINGS[update.status];
 

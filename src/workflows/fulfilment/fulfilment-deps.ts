@@ -4,7 +4,9 @@ import type { NotifyRoutes } from '../../notify/index.ts';
 import type { Priority } from '../../orders/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/log.ts';
-import type { BoxSpec, RateStrategy } from '../../shipping/index.ts';
+import type { ShippingProvider } from '../../integrations/tiktok/index.ts';
+import { ttlCache, type TtlCache } from '../../shared/ttl-cache.ts';
+import type { BoxSpec, OnTimeRecord, RateStrategy } from '../../shipping/index.ts';
 import type { TiktokAccess } from './tiktok-access.ts';
 
 /** What the rules decided for an order, as the workflow applies it. */
@@ -49,6 +51,20 @@ export interface FulfilmentDeps {
   /** Undefined: every order stays standard, no holds. */
   readonly classify?: ClassifyOrder | undefined;
   readonly tuning: FulfilmentTuning;
+  /** What the steps keep for a while rather than ask again for every order (createFulfilmentMemo). */
+  readonly memo: FulfilmentMemo;
+}
+
+/** Answers the steps reuse across orders, each for as long as it stays true enough. */
+export interface FulfilmentMemo {
+  /** TikTok's shipping providers by shop and delivery option: ten minutes. */
+  readonly shippingProviders: TtlCache<string, readonly ShippingProvider[]>;
+  /** Each carrier's delivered parcels and how many arrived in time, over every shop: a minute. */
+  readonly onTimeRecords: TtlCache<'all', Record<string, OnTimeRecord>>;
+}
+
+export function createFulfilmentMemo(clock: Clock): FulfilmentMemo {
+  return { shippingProviders: ttlCache(clock, 10 * 60_000), onTimeRecords: ttlCache(clock, 60_000) };
 }
 
 export interface FulfilmentTuning {

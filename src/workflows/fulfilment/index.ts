@@ -2,6 +2,7 @@ export { applyTracking, type TrackingUpdate } from './apply-tracking.ts';
 export { wakeBackOrdered } from './backorder-wakeup.ts';
 export { runDueCompensations } from './compensation-runner.ts';
 export {
+  createFulfilmentMemo,
   DEFAULT_TUNING,
   type CarrierAccess,
   type ClassifyOrder,

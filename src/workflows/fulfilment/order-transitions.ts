@@ -13,7 +13,7 @@ export interface TransitionDeps {
  * Applies an event to an order and, in the same transaction, starts undoing what the transition
  * leaves behind: held stock is released at once; a bought label's void and a TikTok cancellation
  * become compensation rows that the compensation runner carries out (and retries); an operator is
- * notified through the outbox. Also keeps the order's time stamps and failure reason.
+ * notified through the outbox. (The order's time stamps and failure reason come with the transition.)
  */
 export async function moveOrder(
   tx: Queryable,
@@ -79,22 +79,7 @@ export async function moveOrder(
       prepared: 'creatorflow_forget_backorder',
     });
   }
-  await tx.query(
-    `UPDATE orders SET
-        failure_reason = CASE WHEN $3 = 'failed' THEN $4 WHEN $3 = 'processing' THEN NULL ELSE failure_reason END,
-        processed_at = CASE WHEN $3 = 'label_generated' THEN coalesce(processed_at, $5) ELSE processed_at END,
-        shipped_at = CASE WHEN $3 = 'shipped' THEN coalesce(shipped_at, $5) ELSE shipped_at END,
-        delivered_at = CASE WHEN $3 = 'delivered' THEN coalesce(delivered_at, $5) ELSE delivered_at END
-      WHERE shop_id = $1 AND order_id = $2`,
-    [key.shopId, key.orderId, result.to, reasonOf(input.detail), input.at],
-    { prepared: 'creatorflow_order_time_stamps' },
-  );
   return result;
-}
-
-function reasonOf(detail: Record<string, unknown> | undefined): string | null {
-  const reason = detail?.reason;
-  return typeof reason === 'string' ? reason.slice(0, 1000) : null;
 }
 
 /** A cancellation the buyer asked for needs no e-mail from us: TikTok confirms it to them. */

@@ -1,14 +1,30 @@
 import type { Database } from '../../db/index.ts';
-import { appendOrderEvent } from '../../orders/index.ts';
+import { loadOrder, NEXT_STEP, releaseHold, type ForwardEvent, type OrderRow } from '../../orders/index.ts';
 import { fencedByLease, type OrderJob, type StepOutcome } from '../../queue/index.ts';
 import type { FulfilmentDeps } from './fulfilment-deps.ts';
 import { moveOrder } from './order-transitions.ts';
-import { loadOrder, type OrderRow } from './order-row.ts';
 import { applyRules } from './steps/apply-rules.ts';
-import { buyLabel, waitVisibly } from './steps/buy-label.ts';
-import { followParcel } from './steps/hand-over.ts';
+import { buyLabel } from './steps/buy-label.ts';
+import { followParcel } from './steps/follow-parcel.ts';
 import { reserveStock } from './steps/reserve-stock.ts';
 import { validateOrder } from './steps/validate-order.ts';
+import { waitVisibly } from './steps/wait-visibly.ts';
+
+type Step = (deps: FulfilmentDeps, order: OrderRow) => Promise<StepOutcome>;
+
+/**
+ * The step that performs each event of the order state machine's step table (`NEXT_STEP`). The
+ * carrier's scans (ship, deliver) come by webhook; following the parcel pushes tracking to TikTok
+ * and polls the carrier as the fallback.
+ */
+const STEPS: Readonly<Record<ForwardEvent, Step>> = {
+  validate: validateOrder,
+  start_processing: applyRules,
+  reserve_stock: reserveStock,
+  buy_label: buyLabel,
+  ship: followParcel,
+  deliver: followParcel,
+};
 
 /**
  * One step of an order's lifecycle, chosen by the state it is in now (so a restarted worker
@@ -32,23 +48,8 @@ export async function runOrderStep(service: FulfilmentDeps, job: OrderJob): Prom
     if (!due) return order.hold_until ? { next: 'wait', until: order.hold_until } : { next: 'done' };
     await releaseTimedHold(deps, order);
   }
-  switch (order.state) {
-    case 'received':
-      return validateOrder(deps, order);
-    case 'validated':
-      return applyRules(deps, order);
-    case 'processing':
-      return reserveStock(deps, order);
-    case 'inventory_reserved':
-      return buyLabel(deps, order);
-    case 'label_generated':
-    case 'shipped':
-      return followParcel(deps, order);
-    case 'delivered':
-    case 'cancelled':
-    case 'failed':
-      return { next: 'done' };
-  }
+  const event = NEXT_STEP[order.state];
+  return event === undefined ? { next: 'done' } : STEPS[event](deps, order);
 }
 
 /**
@@ -79,20 +80,13 @@ function leasedDatabase(db: Database, job: OrderJob): Database {
 }
 
 async function releaseTimedHold(deps: FulfilmentDeps, order: OrderRow): Promise<void> {
-  const now = new Date(deps.clock.now());
-  await deps.db.transaction(async (tx) => {
-    await tx.query(
-      `UPDATE orders SET hold_reason = NULL, hold_until = NULL WHERE shop_id = $1 AND order_id = $2`,
-      [order.shop_id, order.order_id],
-    );
-    await appendOrderEvent(tx, {
+  await deps.db.transaction((tx) =>
+    releaseHold(tx, {
       shopId: order.shop_id,
       orderId: order.order_id,
-      kind: 'release',
-      from: order.state,
-      to: order.state,
+      state: order.state,
       detail: { by: 'rules', held_for: order.hold_reason, reason: 'the hold time passed' },
-      at: now,
-    });
-  });
+      at: new Date(deps.clock.now()),
+    }),
+  );
 }

@@ -1,36 +1,15 @@
 import type { Address } from '../../integrations/carriers/index.ts';
 import type { TiktokAddress, TiktokOrder, TiktokOrderStatus } from '../../integrations/tiktok/index.ts';
+import type { OrderFields, OrderLineFields } from '../../orders/index.ts';
 
 /** An order line as stored: TikTok's one-unit line items grouped per SKU. */
-export interface MappedLine {
-  skuId: string;
-  sellerSku: string;
-  productId: string;
-  productName: string;
-  quantity: number;
-  unitPrice: string;
-}
+export type MappedLine = OrderLineFields;
 
-/** The columns of an order that come from TikTok's detail. */
-export interface MappedOrder {
-  orderId: string;
-  tiktokStatus: TiktokOrderStatus;
-  updateTime: number;
-  shippingType: 'SELLER' | 'TIKTOK';
-  deliveryOptionId: string | null;
-  buyerUserId: string;
-  buyerEmail: string | null;
-  currency: string;
-  totalAmount: string;
-  recipient: Address;
-  shipBy: Date | null;
-  deliverBy: Date | null;
-  lines: MappedLine[];
+/** The columns of an order that come from TikTok's detail, and TikTok's ids for shipping calls. */
+export interface MappedOrder extends OrderFields {
   /** TikTok's line item ids (one per unit) and package ids, for shipping calls. */
   lineItemIds: string[];
   packageIds: string[];
-  /** The detail as TikTok sent it, kept for the order page. */
-  raw: TiktokOrder;
 }
 
 /** TikTok statuses in which nothing may be shipped yet: the buyer has not paid, or may still cancel. */

@@ -1,11 +1,16 @@
 import type { Queryable } from '../../../db/index.ts';
 import { reorderSkus } from '../../../inventory/index.ts';
 import { NOTIFY_ROLES, notify, type NotifyRole } from '../../../notify/index.ts';
-import { appendOrderEvent, SLA_MS, type Priority } from '../../../orders/index.ts';
-import type { StepOutcome } from '../../../queue/index.ts';
+import {
+  holdOrder,
+  recordRulesDecision,
+  setOrderPriority,
+  type OrderRow,
+  type Priority,
+} from '../../../orders/index.ts';
+import { moveJobToLane, type StepOutcome } from '../../../queue/index.ts';
 import type { FulfilmentDeps, OrderDecision } from '../fulfilment-deps.ts';
 import { moveOrder } from '../order-transitions.ts';
-import type { OrderRow } from '../order-row.ts';
 
 /**
  * validated → processing: the published rules classify the order; its priority (and so its lane
@@ -32,11 +37,7 @@ export async function applyRules(deps: FulfilmentDeps, order: OrderRow): Promise
     const current = rows[0].priority;
     const priority = current === 'viral' ? 'viral' : (decision.priority ?? current);
     if (priority !== current) await setPriority(tx, { ...order, priority: current }, priority, now);
-    await tx.query(`UPDATE orders SET rules_decision = $3 WHERE shop_id = $1 AND order_id = $2`, [
-      key.shopId,
-      key.orderId,
-      JSON.stringify(storedDecision(decision)),
-    ]);
+    await recordRulesDecision(tx, key, storedDecision(decision));
     await moveOrder(tx, deps, {
       ...key,
       event: 'start_processing',
@@ -78,15 +79,11 @@ export async function applyRules(deps: FulfilmentDeps, order: OrderRow): Promise
       }
     }
     if (hold) {
-      await tx.query(
-        `UPDATE orders SET hold_reason = $3, hold_until = $4 WHERE shop_id = $1 AND order_id = $2`,
-        [key.shopId, key.orderId, hold.reason, hold.until ?? null],
-      );
-      await appendOrderEvent(tx, {
+      await holdOrder(tx, {
         ...key,
-        kind: 'hold',
-        from: 'processing',
-        to: 'processing',
+        state: 'processing',
+        reason: hold.reason,
+        until: hold.until,
         detail: {
           by: 'rules',
           reason: hold.reason,
@@ -103,32 +100,14 @@ export async function applyRules(deps: FulfilmentDeps, order: OrderRow): Promise
 }
 
 /** Moves the order and its queued job to another lane, with that lane's deadline from receipt. */
-export async function setPriority(
-  tx: Queryable,
-  order: OrderRow,
-  priority: Priority,
-  now: Date,
-): Promise<void> {
-  const deadline = new Date(order.received_at.getTime() + SLA_MS[priority]);
-  await tx.query(
-    `UPDATE orders SET priority = $3, sla_deadline = $4, updated_at = $5 WHERE shop_id = $1 AND order_id = $2`,
-    [order.shop_id, order.order_id, priority, deadline, now],
-  );
-  await tx.query(`UPDATE order_jobs SET lane = $3, deadline = $4 WHERE shop_id = $1 AND order_id = $2`, [
-    order.shop_id,
-    order.order_id,
+async function setPriority(tx: Queryable, order: OrderRow, priority: Priority, now: Date): Promise<void> {
+  const key = { shopId: order.shop_id, orderId: order.order_id };
+  const deadline = await setOrderPriority(tx, {
+    order: { ...key, state: order.state, priority: order.priority, receivedAt: order.received_at },
     priority,
-    deadline,
-  ]);
-  await appendOrderEvent(tx, {
-    shopId: order.shop_id,
-    orderId: order.order_id,
-    kind: 'priority_changed',
-    from: order.state,
-    to: order.state,
-    detail: { from: order.priority, to: priority, sla_deadline: deadline.toISOString() },
     at: now,
   });
+  await moveJobToLane(tx, { ...key, lane: priority, deadline });
 }
 
 function storedDecision(decision: OrderDecision): Record<string, unknown> {

@@ -7,17 +7,22 @@ import {
   type Rate,
 } from '../../../integrations/carriers/index.ts';
 import { notify } from '../../../notify/index.ts';
-import { appendOrderEvent } from '../../../orders/index.ts';
+import {
+  holdOrder,
+  loadLines,
+  recordLabel as recordOrderLabel,
+  type OrderRow,
+} from '../../../orders/index.ts';
 import type { StepOutcome } from '../../../queue/index.ts';
 import { sleep } from '../../../shared/sleep.ts';
 import { buildParcel, selectRate, type OnTimeRecord, type RateStrategy } from '../../../shipping/index.ts';
 import type { CarrierAccess, FulfilmentDeps } from '../fulfilment-deps.ts';
 import { moveOrder } from '../order-transitions.ts';
-import { loadLines, type OrderRow } from '../order-row.ts';
 import { beginIntent, finishIntent } from '../step-intents.ts';
 import { matchProvider, shippingProviders } from '../shipping-providers.ts';
 import { chooseCarrier, labelApis } from '../carrier-choice.ts';
 import { shipWithTiktok } from './ship-with-tiktok.ts';
+import { waitVisibly } from './wait-visibly.ts';
 
 /**
  * inventory_reserved → label_generated. TikTok-shipped orders hand the package to TikTok; the
@@ -70,7 +75,7 @@ export async function buyLabel(deps: FulfilmentDeps, order: OrderRow): Promise<S
         provider: typeof decision.carrier === 'string' ? decision.carrier : undefined,
         serviceToken: typeof decision.service === 'string' ? decision.service : undefined,
       },
-      onTime: await onTimeRecords(deps.db),
+      onTime: await onTimeRecords(deps),
     });
     if (!selection.ok) {
       const messages = quote.messages.map((m) => `${m.source}: ${m.text}`).join('; ');
@@ -173,17 +178,11 @@ async function checkedAddress(
   const now = new Date(deps.clock.now());
   const reason = `address: ${check.messages.join('; ') || 'the carrier cannot deliver to this address'}`;
   await deps.db.transaction(async (tx) => {
-    await tx.query(`UPDATE orders SET hold_reason = $3 WHERE shop_id = $1 AND order_id = $2`, [
-      order.shop_id,
-      order.order_id,
-      reason,
-    ]);
-    await appendOrderEvent(tx, {
+    await holdOrder(tx, {
       shopId: order.shop_id,
       orderId: order.order_id,
-      kind: 'hold',
-      from: order.state,
-      to: order.state,
+      state: order.state,
+      reason,
       detail: { by: 'address check', reason },
       at: now,
     });
@@ -263,50 +262,26 @@ async function recordLabel(
       aggregator,
     ],
   );
-  await tx.query(
-    `UPDATE orders SET carrier = $3, service = $4, tracking_number = $5, label_url = $6, tracking_rank = 0,
-            tracking_status = NULL
-      WHERE shop_id = $1 AND order_id = $2`,
-    [
-      order.shop_id,
-      order.order_id,
-      rate.provider,
-      rate.serviceName,
-      label.trackingNumber ?? null,
-      label.labelUrl ?? null,
-    ],
+  await recordOrderLabel(
+    tx,
+    { shopId: order.shop_id, orderId: order.order_id },
+    {
+      carrier: rate.provider,
+      service: rate.serviceName,
+      trackingNumber: label.trackingNumber ?? null,
+      labelUrl: label.labelUrl ?? null,
+    },
   );
 }
 
-/** Each carrier's delivered parcels and how many arrived by the order's deadline, cached for a minute. */
-let onTimeCache: { at: number; records: Record<string, OnTimeRecord> } | undefined;
-async function onTimeRecords(db: Queryable): Promise<Record<string, OnTimeRecord>> {
-  if (onTimeCache && Date.now() - onTimeCache.at < 60_000) return onTimeCache.records;
-  const { rows } = await db.query<{ carrier: string; on_time: number; total: number }>(
-    `SELECT carrier, count(*) FILTER (WHERE delivered_at <= deliver_by)::int AS on_time, count(*)::int AS total
-       FROM orders WHERE delivered_at IS NOT NULL AND deliver_by IS NOT NULL AND carrier IS NOT NULL
-      GROUP BY carrier`,
-  );
-  const records = Object.fromEntries(rows.map((r) => [r.carrier, { onTime: r.on_time, total: r.total }]));
-  onTimeCache = { at: Date.now(), records };
-  return records;
-}
-
-/** Waits with the reason in the timeline (once per reason), to try again after a while. */
-export async function waitVisibly(
-  deps: FulfilmentDeps,
-  order: OrderRow,
-  reason: string,
-): Promise<StepOutcome> {
-  const now = new Date(deps.clock.now());
-  await deps.db.query(
-    `INSERT INTO order_events (shop_id, order_id, at, kind, from_state, to_state, detail)
-     SELECT $1, $2, $3, 'waiting', $4, $4, jsonb_build_object('reason', $5::text)
-      WHERE NOT EXISTS (SELECT 1 FROM order_events
-                         WHERE shop_id = $1 AND order_id = $2 AND kind = 'waiting' AND detail->>'reason' = $5
-                           AND id > coalesce((SELECT max(id) FROM order_events
-                                               WHERE shop_id = $1 AND order_id = $2 AND kind <> 'waiting'), 0))`,
-    [order.shop_id, order.order_id, now, order.state, reason],
-  );
-  return { next: 'wait', until: new Date(now.getTime() + deps.tuning.blockedRecheckMs) };
+/** Each carrier's delivered parcels and how many arrived by the order's deadline (kept a minute: deps.memo). */
+function onTimeRecords(deps: FulfilmentDeps): Promise<Record<string, OnTimeRecord>> {
+  return deps.memo.onTimeRecords.get('all', async () => {
+    const { rows } = await deps.db.query<{ carrier: string; on_time: number; total: number }>(
+      `SELECT carrier, count(*) FILTER (WHERE delivered_at <= deliver_by)::int AS on_time, count(*)::int AS total
+         FROM orders WHERE delivered_at IS NOT NULL AND deliver_by IS NOT NULL AND carrier IS NOT NULL
+        GROUP BY carrier`,
+    );
+    return Object.fromEntries(rows.map((r) => [r.carrier, { onTime: r.on_time, total: r.total }]));
+  });
 }

@@ -5,7 +5,7 @@ import { appendOrderEvent, type Priority } from '../../../orders/index.ts';
 import type { StepOutcome } from '../../../queue/index.ts';
 import type { FulfilmentDeps } from '../fulfilment-deps.ts';
 import { emailBuyer, moveOrder } from '../order-transitions.ts';
-import { loadLines, type OrderRow } from '../order-row.ts';
+import { loadLines, type OrderRow } from '../../../orders/index.ts';
 
 /** In a shortage viral orders are served first, then VIP, then everyone else by deadline. */
 export const LANE_RANK: Readonly<Record<Priority, number>> = { viral: 0, vip: 1, standard: 2, automated: 2 };

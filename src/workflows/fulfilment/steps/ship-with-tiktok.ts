@@ -1,9 +1,9 @@
 import type { StepOutcome } from '../../../queue/index.ts';
 import type { FulfilmentDeps } from '../fulfilment-deps.ts';
 import { moveOrder } from '../order-transitions.ts';
-import type { OrderRow } from '../order-row.ts';
+import { recordCarrier, type OrderRow } from '../../../orders/index.ts';
 import { beginIntent, finishIntent } from '../step-intents.ts';
-import { waitVisibly } from './buy-label.ts';
+import { waitVisibly } from './wait-visibly.ts';
 
 /**
  * inventory_reserved → label_generated for orders TikTok ships (shipping_type TIKTOK): the package
@@ -34,10 +34,7 @@ export async function shipWithTiktok(deps: FulfilmentDeps, order: OrderRow): Pro
   }
   await deps.db.transaction(async (tx) => {
     await finishIntent(tx, { ...key, step, result: { package_id: packageId }, now });
-    await tx.query(`UPDATE orders SET carrier = 'TikTok Shipping' WHERE shop_id = $1 AND order_id = $2`, [
-      key.shopId,
-      key.orderId,
-    ]);
+    await recordCarrier(tx, key, 'TikTok Shipping');
     await moveOrder(tx, deps, {
       ...key,
       event: 'buy_label',

@@ -2,7 +2,7 @@ import { appendOrderEvent } from '../../../orders/index.ts';
 import type { StepOutcome } from '../../../queue/index.ts';
 import type { FulfilmentDeps } from '../fulfilment-deps.ts';
 import { moveOrder } from '../order-transitions.ts';
-import type { OrderRow } from '../order-row.ts';
+import type { OrderRow } from '../../../orders/index.ts';
 import { mapTiktokOrder, NOT_YET_SHIPPABLE, validationProblems } from '../tiktok-order-mapping.ts';
 
 /**

@@ -1,8 +1,8 @@
-import type { Queryable } from '../../db/index.ts';
-import type { Address } from '../../integrations/carriers/index.ts';
-import type { TiktokOrder, TiktokOrderStatus } from '../../integrations/tiktok/index.ts';
-import type { OrderState, Priority } from '../../orders/index.ts';
-import type { ShipFrom } from '../../shops/index.ts';
+import type { Queryable } from '../db/index.ts';
+import type { Address } from '../integrations/carriers/index.ts';
+import type { TiktokOrder, TiktokOrderStatus } from '../integrations/tiktok/index.ts';
+import type { OrderState, Priority } from './states.ts';
+import type { ShipFrom } from '../shops/index.ts';
 
 /** Everything a step reads about an order and its shop, in one query. */
 export interface OrderRow {

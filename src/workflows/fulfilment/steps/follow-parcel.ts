@@ -10,12 +10,12 @@ import type { StepOutcome } from '../../../queue/index.ts';
 import { applyTracking } from '../apply-tracking.ts';
 import type { FulfilmentDeps } from '../fulfilment-deps.ts';
 import { moveOrder } from '../order-transitions.ts';
-import type { OrderRow } from '../order-row.ts';
+import type { OrderRow } from '../../../orders/index.ts';
 import { beginIntent, finishIntent } from '../step-intents.ts';
 import { LEFT_THE_SELLER } from '../tiktok-order-mapping.ts';
 import { labelApiNamed } from '../carrier-choice.ts';
 import { matchProvider, shippingProviders } from '../shipping-providers.ts';
-import { waitVisibly } from './buy-label.ts';
+import { waitVisibly } from './wait-visibly.ts';
 
 /**
  * label_generated and shipped: the tracking number goes to TikTok once (with the shipping

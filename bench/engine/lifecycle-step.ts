@@ -1,24 +1,27 @@
-import type { Database, Queryable } from '../db/index.ts';
-import { ORDER_STATES, transitionOrder, type OrderEvent, type OrderState } from '../orders/index.ts';
-import type { Clock } from '../shared/clock.ts';
+import type { Database, Queryable } from '../../src/db/index.ts';
+import {
+  NEXT_STEP,
+  ORDER_STATES,
+  transitionOrder,
+  type OrderEvent,
+  type OrderState,
+} from '../../src/orders/index.ts';
+import type { Clock } from '../../src/shared/clock.ts';
 import { orderKey, readOrderStates, transitionOrders } from './batch-transition.ts';
 import type { BatchStepOutcome } from './batch-worker-pool.ts';
-import { LeaseLostError, removeEndedJobs, type OrderJob } from './job-queries.ts';
-import type { StepOutcome } from './worker-pool.ts';
+import { LeaseLostError, type OrderJob, type StepOutcome } from '../../src/queue/index.ts';
+import { removeEndedJobs, type BatchJob } from './batch-job-queries.ts';
 
 /**
  * The fulfilment path with the outside work left out: each step is one transition of the real
- * state machine, received → validated → processing → inventory_reserved → label_generated →
- * shipped. Benchmarks and tests drive the engine with it; the real steps (TikTok detail, stock,
- * label, tracking) have the same shape and add their outside call.
+ * state machine, by its one step table (`NEXT_STEP`), received → validated → processing →
+ * inventory_reserved → label_generated → shipped. Benchmarks and tests drive the engine with it;
+ * the service's steps (TikTok detail, stock, label, tracking) follow the same table and add their
+ * outside call. Delivery, days later, is left out.
  */
-export const LIFECYCLE_EVENTS: Readonly<Partial<Record<OrderState, OrderEvent>>> = {
-  received: 'validate',
-  validated: 'start_processing',
-  processing: 'reserve_stock',
-  inventory_reserved: 'buy_label',
-  label_generated: 'ship',
-};
+export const LIFECYCLE_EVENTS: Readonly<Partial<Record<OrderState, OrderEvent>>> = Object.fromEntries(
+  Object.entries(NEXT_STEP).filter(([state]) => state !== 'shipped'),
+);
 
 /** The step after which an order's lifecycle is done (the worker pools then remove its job). */
 const FINISHING_EVENT: OrderEvent = 'ship';
@@ -126,18 +129,18 @@ export function lifecycleStepBatch(deps: {
   db: Database;
   clock: Clock;
   effect?: BatchStepEffect;
-}): (jobs: readonly OrderJob[]) => Promise<BatchStepOutcome[]> {
+}): (jobs: readonly BatchJob[]) => Promise<BatchStepOutcome[]> {
   // The state each held job's order was left in by its last step here; a job object lives as long
   // as its claim, so a re-claimed order starts unknown and is read again.
-  const known = new WeakMap<OrderJob, OrderState>();
+  const known = new WeakMap<BatchJob, OrderState>();
   // Jobs whose order was not in the state this worker expected (it changed meanwhile, or a crash took
   // back the step that put it there): read again before their next step.
-  const changed = new WeakSet<OrderJob>();
+  const changed = new WeakSet<BatchJob>();
 
   return async (jobs) => {
     // One copy per order: a worker may hold an older copy of a job it has claimed again since; the
     // latest claim's copy is the one its lease fence lets through.
-    const latest = new Map<string, OrderJob>();
+    const latest = new Map<string, BatchJob>();
     for (const job of jobs) {
       const key = orderKey(job.shop_id, job.order_id);
       const other = latest.get(key);
@@ -156,7 +159,7 @@ export function lifecycleStepBatch(deps: {
             [...unread].map((job) => ({ shopId: job.shop_id, orderId: job.order_id })),
           );
     for (const job of unread) changed.delete(job);
-    const stateOf = (job: OrderJob) =>
+    const stateOf = (job: BatchJob) =>
       unread.has(job) ? read.get(orderKey(job.shop_id, job.order_id)) : (known.get(job) ?? job.order_state);
 
     const steps = unique.flatMap((job) => {
@@ -216,7 +219,7 @@ export function lifecycleStepBatch(deps: {
       : await transitionOrders(deps.db, { items, at, asyncCommit: true });
 
     const stepped = new Set(unique);
-    const outcomes = new Map<OrderJob, BatchStepOutcome>();
+    const outcomes = new Map<BatchJob, BatchStepOutcome>();
     for (const job of ended) {
       const found = removal.get(orderKey(job.shop_id, job.order_id));
       if (found?.removed) outcomes.set(job, { next: 'finished' });

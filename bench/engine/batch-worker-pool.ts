@@ -1,18 +1,20 @@
-import type { Database } from '../db/index.ts';
-import { PRIORITIES, type Priority } from '../orders/index.ts';
-import type { Clock } from '../shared/clock.ts';
-import { describeError } from '../shared/errors.ts';
-import type { Logger } from '../shared/log.ts';
-import { yieldToEventLoop } from '../shared/sleep.ts';
+import type { Database } from '../../src/db/index.ts';
+import { PRIORITIES, type Priority } from '../../src/orders/index.ts';
+import type { Clock } from '../../src/shared/clock.ts';
+import { describeError } from '../../src/shared/errors.ts';
+import type { Logger } from '../../src/shared/log.ts';
+import { yieldToEventLoop } from '../../src/shared/sleep.ts';
 import {
   completeJob,
+  DEFAULT_LANE_POLICIES,
   JOBS_CHANNEL,
+  retryDelayMs,
   retryJobLater,
-  settleAndClaimJobs,
-  type OrderJob,
-} from './job-queries.ts';
-import { DEFAULT_LANE_POLICIES, retryDelayMs, type LanePolicy } from './lane-policy.ts';
-import type { StepOutcome, WorkerPool } from './worker-pool.ts';
+  type LanePolicy,
+  type StepOutcome,
+  type WorkerPool,
+} from '../../src/queue/index.ts';
+import { settleAndClaimJobs, type BatchJob } from './batch-job-queries.ts';
 
 /**
  * What a batch step reports for each job: as a single step does, or `lost` (the job's lease had
@@ -42,9 +44,9 @@ export interface BatchWorkerPoolDeps {
    * Does the next step of every job given, typically in one transaction, and returns one outcome
    * per job in the same order. Throwing fails every job of the batch (each retried by its lane).
    */
-  readonly stepBatch: (jobs: readonly OrderJob[], signal: AbortSignal) => Promise<BatchStepOutcome[]>;
+  readonly stepBatch: (jobs: readonly BatchJob[], signal: AbortSignal) => Promise<BatchStepOutcome[]>;
   /** Called once a job's attempts are spent, to fail the order for manual review. */
-  readonly giveUp: (job: OrderJob, error: string) => Promise<void>;
+  readonly giveUp: (job: BatchJob, error: string) => Promise<void>;
 }
 
 export interface BatchWorkerPoolOptions {
@@ -79,8 +81,8 @@ export async function startBatchWorkerPool(
   const batchesInFlight = options.batchesInFlight ?? 4;
   const workerId = options.workerId;
   const held = new Map<Priority, number>(PRIORITIES.map((lane) => [lane, 0]));
-  const leaseEnds = new WeakMap<OrderJob, number>();
-  let ready: OrderJob[] = [];
+  const leaseEnds = new WeakMap<BatchJob, number>();
+  let ready: BatchJob[] = [];
   // Outcomes waiting for the next round's statement.
   // Each names its claim (its lease end): a later claim of the same job, even this worker's, is not touched.
   let finished: { shopId: string; orderId: string; lockedUntil: Date | null }[] = [];
@@ -96,14 +98,14 @@ export async function startBatchWorkerPool(
   let wake: (() => void) | undefined;
   const unlisten = await deps.db.listen(JOBS_CHANNEL, () => wake?.());
 
-  const letGo = (job: OrderJob) => held.set(job.lane, (held.get(job.lane) ?? 1) - 1);
-  const key = (job: OrderJob) => ({
+  const letGo = (job: BatchJob) => held.set(job.lane, (held.get(job.lane) ?? 1) - 1);
+  const key = (job: BatchJob) => ({
     shopId: job.shop_id,
     orderId: job.order_id,
     lockedUntil: job.locked_until,
   });
 
-  async function runBatch(jobs: OrderJob[]): Promise<void> {
+  async function runBatch(jobs: BatchJob[]): Promise<void> {
     const timeoutMs = Math.min(...jobs.map((j) => policies[j.lane].timeoutMs));
     let outcomes: BatchStepOutcome[];
     try {
@@ -115,7 +117,7 @@ export async function startBatchWorkerPool(
       outcomes = jobs.map(() => ({ next: 'failed', error: reason }));
     }
     const now = deps.clock.now();
-    const failed: { job: OrderJob; error: string }[] = [];
+    const failed: { job: BatchJob; error: string }[] = [];
     jobs.forEach((job, n) => {
       const outcome = outcomes[n]!;
       if (outcome.next === 'failed') return void failed.push({ job, error: outcome.error });
@@ -142,7 +144,7 @@ export async function startBatchWorkerPool(
     }
   }
 
-  async function recordFailure(job: OrderJob, error: string): Promise<void> {
+  async function recordFailure(job: BatchJob, error: string): Promise<void> {
     const delay = retryDelayMs(policies[job.lane], job.attempts);
     if (delay === null) {
       await deps.giveUp(job, error);
@@ -195,7 +197,7 @@ export async function startBatchWorkerPool(
     finished = [];
     released = [];
     const now = deps.clock.now();
-    let jobs: OrderJob[];
+    let jobs: BatchJob[];
     try {
       jobs = await settleAndClaimJobs(deps.db, { workerId, now: new Date(now), ...settling, claims });
     } catch (error) {

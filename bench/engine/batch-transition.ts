@@ -1,6 +1,6 @@
-import type { Queryable } from '../db/index.ts';
-import { decide, type OrderEvent, type OrderState, type TransitionResult } from '../orders/index.ts';
-import { sameClaim } from './job-queries.ts';
+import type { Queryable } from '../../src/db/index.ts';
+import { decide, type OrderEvent, type OrderState, type TransitionResult } from '../../src/orders/index.ts';
+import { sameClaim } from '../../src/queue/index.ts';
 
 /** One order's event in a batch; `from` is its state when the caller knows it (read or remembered). */
 export interface BatchTransitionItem {

@@ -7,10 +7,10 @@
  * pg-boss at its fastest.
  */
 import PgBoss from 'pg-boss';
-import type { Database } from '../src/db/index.ts';
-import { PRIORITIES } from '../src/orders/index.ts';
-import { runLifecycleStep } from '../src/queue/lifecycle-step.ts';
-import { systemClock } from '../src/shared/clock.ts';
+import type { Database } from '../../src/db/index.ts';
+import { PRIORITIES } from '../../src/orders/index.ts';
+import { runLifecycleStep } from './lifecycle-step.ts';
+import { systemClock } from '../../src/shared/clock.ts';
 
 interface StepData {
   shopId: string;

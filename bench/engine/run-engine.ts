@@ -8,18 +8,18 @@
  * ENGINE_BENCH_CONTENDERS=batch,pgboss runs only those. The batch pool drains ENGINE_BENCH_REPEAT
  * times (default 5) and its median run is shown: run-to-run speed varies on a shared machine.
  */
-import { PRIORITIES, SLA_MS, type Priority } from '../src/orders/index.ts';
-import { enqueueJobs, startWorkerPool } from '../src/queue/index.ts';
-import { startBatchWorkerPool } from '../src/queue/batch-worker-pool.ts';
-import { LIFECYCLE_STEPS, lifecycleStep, lifecycleStepBatch } from '../src/queue/lifecycle-step.ts';
-import { systemClock } from '../src/shared/clock.ts';
-import { createLogger } from '../src/shared/log.ts';
-import { sleep } from '../src/shared/sleep.ts';
-import type { Database } from '../src/db/index.ts';
-import { benchPostgres, databaseCpuSeconds } from './databases.ts';
-import { preparePgBoss } from './engine-pgboss.ts';
-import { machineCheck } from './machine-check.ts';
-import { printTable } from './storage.ts';
+import { PRIORITIES, SLA_MS, type Priority } from '../../src/orders/index.ts';
+import { enqueueJobs, startWorkerPool } from '../../src/queue/index.ts';
+import { startBatchWorkerPool } from './batch-worker-pool.ts';
+import { LIFECYCLE_STEPS, lifecycleStep, lifecycleStepBatch } from './lifecycle-step.ts';
+import { systemClock } from '../../src/shared/clock.ts';
+import { createLogger } from '../../src/shared/log.ts';
+import { sleep } from '../../src/shared/sleep.ts';
+import type { Database } from '../../src/db/index.ts';
+import { benchPostgres, databaseCpuSeconds } from '../databases.ts';
+import { preparePgBoss } from './pgboss.ts';
+import { machineCheck } from '../machine-check.ts';
+import { printTable } from '../storage.ts';
 
 const POOL_SIZE = 8;
 
