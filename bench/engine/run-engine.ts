@@ -2,11 +2,13 @@
  * `npm run bench -- engine`: drains N orders (default 20,000; set ENGINE_BENCH_ORDERS)
  * spread over the four lanes through the lifecycle received → ... → shipped (5 steps, each a real
  * `transitionOrder` with its timeline entry, no outside work), on a fresh PostgreSQL database per
- * contender: our worker pool, then the same steps on pg-boss. Prints orders/s, order-steps/s,
- * per-lane p50/p99 from enqueue to shipped, and peak RSS (sampled) for each. Contenders: `single`
- * (the single-step worker pool, one transaction per step), `batch` (the batch worker pool), `pgboss`;
- * ENGINE_BENCH_CONTENDERS=batch,pgboss runs only those. The batch pool drains ENGINE_BENCH_REPEAT
- * times (default 5) and its median run is shown: run-to-run speed varies on a shared machine.
+ * contender: the service's worker pool, then the same steps on pg-boss. Prints orders/s,
+ * order-steps/s, per-lane p50/p99 from enqueue to shipped, and peak RSS (sampled) for each.
+ * Contenders: `single` (the single-step worker pool the service runs, one transaction per step) and
+ * `pgboss` by default; `batch` (the experimental batch pool in this folder, which the service does
+ * not run) only when named, e.g. ENGINE_BENCH_CONTENDERS=single,batch,pgboss. The batch pool drains
+ * ENGINE_BENCH_REPEAT times (default 5) and its median run is shown: run-to-run speed varies on a
+ * shared machine.
  */
 import { PRIORITIES, SLA_MS, type Priority } from '../../src/orders/index.ts';
 import { enqueueJobs, startWorkerPool } from '../../src/queue/index.ts';
@@ -58,48 +60,57 @@ export async function engineBenchmark(): Promise<void> {
     );
     process.exit(2);
   }
-  const only = process.env.ENGINE_BENCH_CONTENDERS?.split(',');
-  const runs = (name: string) => only === undefined || only.includes(name);
+  const only = (process.env.ENGINE_BENCH_CONTENDERS ?? 'single,pgboss').split(',');
+  const runs = (name: string) => only.includes(name);
   const results: Drained[] = [];
   const ours = !runs('single')
     ? undefined
-    : await contender('CreatorFlow engine (1 process)', orders, async (target, queued) => {
-        await queueOurs(target.db, queued);
-        return async () => {
-          const pool = await startWorkerPool(
-            {
-              db: target.db,
-              clock: systemClock,
-              log: createLogger('silent'),
-              step: lifecycleStep({ db: target.db, clock: systemClock }),
-              giveUp: (job, error) => Promise.reject(new Error(`order ${job.order_id} gave up: ${error}`)),
-            },
-            { workerId: 'bench-1' },
-          );
-          return () => pool.stop();
-        };
-      });
-  if (ours) results.push(ours);
-
-  const batched = !runs('batch')
-    ? undefined
-    : await medianOfRuns(repeat, () =>
-        contender('CreatorFlow engine, batched steps (1 process)', orders, async (target, queued) => {
+    : await contender(
+        'CreatorFlow worker pool, as the service runs it (1 process)',
+        orders,
+        async (target, queued) => {
           await queueOurs(target.db, queued);
           return async () => {
-            const pool = await startBatchWorkerPool(
+            const pool = await startWorkerPool(
               {
                 db: target.db,
                 clock: systemClock,
                 log: createLogger('silent'),
-                stepBatch: lifecycleStepBatch({ db: target.db, clock: systemClock }),
+                step: lifecycleStep({ db: target.db, clock: systemClock }),
                 giveUp: (job, error) => Promise.reject(new Error(`order ${job.order_id} gave up: ${error}`)),
               },
               { workerId: 'bench-1' },
             );
             return () => pool.stop();
           };
-        }),
+        },
+      );
+  if (ours) results.push(ours);
+
+  const batched = !runs('batch')
+    ? undefined
+    : await medianOfRuns(repeat, () =>
+        contender(
+          'experimental batch pool, not run by the service (1 process)',
+          orders,
+          async (target, queued) => {
+            await queueOurs(target.db, queued);
+            return async () => {
+              const pool = await startBatchWorkerPool(
+                {
+                  db: target.db,
+                  clock: systemClock,
+                  log: createLogger('silent'),
+                  stepBatch: lifecycleStepBatch({ db: target.db, clock: systemClock }),
+                  giveUp: (job, error) =>
+                    Promise.reject(new Error(`order ${job.order_id} gave up: ${error}`)),
+                },
+                { workerId: 'bench-1' },
+              );
+              return () => pool.stop();
+            };
+          },
+        ),
       );
   if (batched) results.push(batched);
 
