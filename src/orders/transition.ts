@@ -1,14 +1,10 @@
 import type { Queryable } from '../db/index.ts';
-import { decide, type Compensation, type OrderEvent } from './state-machine.ts';
+import { decide, type Decision, type OrderEvent } from './state-machine.ts';
 import type { OrderState } from './states.ts';
 
+/** A transition made (the decision it applied), or refused with the reason and the state it found. */
 export type TransitionResult =
-  | {
-      readonly ok: true;
-      readonly from: OrderState;
-      readonly to: OrderState;
-      readonly compensations: readonly Compensation[];
-    }
+  | Extract<Decision, { ok: true }>
   | { readonly ok: false; readonly reason: string; readonly state: OrderState | undefined };
 
 /**

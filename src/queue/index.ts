@@ -14,6 +14,7 @@ export {
   retryJobLater,
   sameClaim,
   wakeJobs,
+  type JobClaim,
   type NewJob,
   type OrderJob,
 } from './job-queries.ts';

@@ -93,13 +93,18 @@ export async function claimJobs(
 }
 
 /**
- * The order has no more work for now: its job row goes. Only the lease holder may do it: the
- * worker, and with `lockedUntil` the very claim.
+ * One claim of an order's job: the worker, and with `lockedUntil` (the claim's lease end) the very
+ * claim. Only that claim may settle the job: a later claim of it, even by the same worker, differs.
  */
-export async function completeJob(
-  db: Queryable,
-  input: { shopId: string; orderId: string; workerId: string; lockedUntil?: Date | null },
-): Promise<boolean> {
+export interface JobClaim {
+  readonly shopId: string;
+  readonly orderId: string;
+  readonly workerId: string;
+  readonly lockedUntil?: Date | null;
+}
+
+/** The order has no more work for now: its job row goes, if `claim` still holds it. */
+export async function completeJob(db: Queryable, input: JobClaim): Promise<boolean> {
   const { rowCount } = await db.query(
     `DELETE FROM order_jobs WHERE shop_id = $1 AND order_id = $2 AND locked_by = $3 AND ${sameClaim('$4')}`,
     [input.shopId, input.orderId, input.workerId, input.lockedUntil ?? null],
@@ -114,15 +119,7 @@ export async function completeJob(
  */
 export async function continueJob(
   db: Queryable,
-  input: {
-    shopId: string;
-    orderId: string;
-    workerId: string;
-    /** The claim's lease end: only that claim may release the job (see completeJob). */
-    lockedUntil?: Date | null;
-    runAt: Date;
-    deadline?: Date | undefined;
-  },
+  input: JobClaim & { runAt: Date; deadline?: Date | undefined },
 ): Promise<boolean> {
   const { rowCount } = await db.query(
     `UPDATE order_jobs
@@ -142,18 +139,10 @@ export async function continueJob(
   return rowCount === 1;
 }
 
-/** A step failed but may succeed later: release the lease and run again at `retryAt`. */
+/** A step failed but may succeed later: release the claim's lease and run again at `retryAt`. */
 export async function retryJobLater(
   db: Queryable,
-  input: {
-    shopId: string;
-    orderId: string;
-    workerId: string;
-    /** The claim's lease end: only that claim may hand the job back (see completeJob). */
-    lockedUntil?: Date | null;
-    retryAt: Date;
-    error: string;
-  },
+  input: JobClaim & { retryAt: Date; error: string },
 ): Promise<boolean> {
   const { rowCount } = await db.query(
     `UPDATE order_jobs SET locked_by = NULL, locked_until = NULL, run_at = $4, last_error = $5

@@ -1,14 +1,8 @@
 import type { Database, Queryable } from '../db/index.ts';
-import { LeaseLostError, sameClaim } from './job-queries.ts';
+import { LeaseLostError, sameClaim, type JobClaim } from './job-queries.ts';
 
 /** Whose lease a step runs under: the order, and the claim of its job (worker and lease end). */
-export interface Lease {
-  readonly shopId: string;
-  readonly orderId: string;
-  readonly workerId: string;
-  /** The claim's `locked_until`: a later claim of the same job, even by the same worker, differs. */
-  readonly lockedUntil: Date;
-}
+export type Lease = JobClaim & { readonly lockedUntil: Date };
 
 /**
  * The database a step runs with while its worker holds the order's job lease: every transaction
