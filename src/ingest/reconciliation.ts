@@ -112,6 +112,17 @@ export async function reconcileShop(
       : lease.watermark - Math.floor((options.overlapMs ?? 120_000) / 1000);
   let found = 0;
   let stored = 0;
+  // The run's outcome on the shop's lease: the watermark moves only when every page was read.
+  const finish = (watermark: number | null, error: string | null) =>
+    finishReconcile(deps.db, {
+      shopId,
+      owner,
+      now: new Date(deps.clock.now()),
+      watermark,
+      found,
+      stored,
+      error,
+    });
   try {
     let pageToken: string | undefined;
     do {
@@ -147,27 +158,11 @@ export async function reconcileShop(
       }
     } while (pageToken);
   } catch (error) {
-    await finishReconcile(deps.db, {
-      shopId,
-      owner,
-      now: new Date(deps.clock.now()),
-      watermark: null,
-      found,
-      stored,
-      error: describeError(error),
-    });
+    await finish(null, describeError(error));
     if (isShopNotAuthorized(error)) return { outcome: 'skipped', reason: 'not authorised' };
     throw error;
   }
-  await finishReconcile(deps.db, {
-    shopId,
-    owner,
-    now: new Date(deps.clock.now()),
-    watermark: to,
-    found,
-    stored,
-    error: null,
-  });
+  await finish(to, null);
   if (stored > 0)
     deps.log.info({ shop: shopId, found, stored, from, to }, 'reconciliation stored missed order changes');
   return { outcome: 'done', found, stored, from, to };

@@ -1,7 +1,6 @@
 // Early warning: how unlikely is the recent count given the learned rate? (Poisson tail test.)
-import { advance, baselinePerHour, countInWindow, createTracker, recordArrival } from './arrival-tracker.ts';
-import type { SpikeDetector } from './detector.ts';
-import { createEpisodeState, observe } from './episodes.ts';
+import { baselinePerHour, countInWindow } from './arrival-tracker.ts';
+import { createDetector, type SpikeDetector } from './detector.ts';
 import { poissonTail } from './poisson.ts';
 
 export type EarlyOptions = {
@@ -71,23 +70,18 @@ export function createEarlyDetector(
   startMs: number,
   options: EarlyOptions = DEFAULT_EARLY_OPTIONS,
 ): SpikeDetector {
-  const tracker = createTracker(startMs);
-  const episodes = createEpisodeState(options.quietMs);
-  return {
+  return createDetector({
     name: 'early',
-    tracker,
-    episodes,
-    update(nowMs, count) {
-      if (count > 0) recordArrival(tracker, nowMs, count);
-      else advance(tracker, nowMs);
-      const score = earlyScore(tracker, options);
+    startMs,
+    quietMs: options.quietMs,
+    maxFrozenMs: options.maxFrozenMs,
+    read: (tracker) => {
       const tenMin = countInWindow(tracker, 600_000).count * 6;
-      const calm = tenMin <= options.calmRatio * Math.max(baselinePerHour(tracker), options.floorPerHour);
-      const event = observe(episodes, nowMs, score.firing, calm, tenMin);
-      if (event !== null) tracker.frozen = event.kind === 'start';
-      const open = episodes.current;
-      if (open !== null && nowMs - open.startMs > options.maxFrozenMs) tracker.frozen = false;
-      return event;
+      return {
+        firing: earlyScore(tracker, options).firing,
+        calm: tenMin <= options.calmRatio * Math.max(baselinePerHour(tracker), options.floorPerHour),
+        rate: tenMin,
+      };
     },
-  };
+  });
 }

@@ -1,7 +1,6 @@
 // The design's rule: more than 40 orders in the last hour and more than 300% over the baseline.
-import { advance, baselinePerHour, countInWindow, createTracker, recordArrival } from './arrival-tracker.ts';
-import type { SpikeDetector } from './detector.ts';
-import { createEpisodeState, observe } from './episodes.ts';
+import { baselinePerHour, countInWindow } from './arrival-tracker.ts';
+import { createDetector, type SpikeDetector } from './detector.ts';
 
 export const THRESHOLD_ORDERS_PER_HOUR = 40;
 export const THRESHOLD_INCREASE_PERCENT = 300;
@@ -22,20 +21,14 @@ export function thresholdRuleHolds(lastHour: number, baselineHourly: number): bo
 
 // Creates a detector applying the design's threshold rule with hysteresis.
 export function createThresholdDetector(startMs: number, quietMs = 15 * 60_000): SpikeDetector {
-  const tracker = createTracker(startMs);
-  const episodes = createEpisodeState(quietMs);
-  return {
+  return createDetector({
     name: 'threshold',
-    tracker,
-    episodes,
-    update(nowMs, count) {
-      if (count > 0) recordArrival(tracker, nowMs, count);
-      else advance(tracker, nowMs);
+    startMs,
+    quietMs,
+    read: (tracker) => {
       const { count: lastHour } = countInWindow(tracker, 3_600_000);
       const firing = thresholdRuleHolds(lastHour, baselinePerHour(tracker));
-      const event = observe(episodes, nowMs, firing, !firing, lastHour);
-      if (event !== null) tracker.frozen = event.kind === 'start';
-      return event;
+      return { firing, calm: !firing, rate: lastHour };
     },
-  };
+  });
 }
