@@ -18,19 +18,11 @@ export const OPERATORS = [
 ] as const;
 export type Operator = (typeof OPERATORS)[number];
 
+/** Operators that read text: no other fact type takes them. */
+const TEXT_ONLY: readonly Operator[] = ['contains', 'starts_with', 'matches'];
+
 const ALLOWED: Record<FactType, readonly Operator[]> = {
-  number: [
-    'equals',
-    'not_equals',
-    'greater_than',
-    'less_than',
-    'greater_or_equal',
-    'less_or_equal',
-    'between',
-    'in',
-    'not_in',
-    'exists',
-  ],
+  number: OPERATORS.filter((op) => !TEXT_ONLY.includes(op)),
   string: ['equals', 'not_equals', 'in', 'not_in', 'contains', 'starts_with', 'matches', 'exists'],
   boolean: ['equals', 'not_equals', 'exists'],
   'string[]': ['contains', 'in', 'not_in', 'exists'],
