@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeOverview } from '../../src/dashboard/index.ts';
+import { ORDER_STATES, PRIORITIES } from '../../src/orders/index.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
 import { createMetrics } from '../../src/shared/metrics.ts';
 import { startDashboardServer, type DashboardServer } from '../helpers/dashboard-server.ts';
@@ -130,5 +131,13 @@ describe('the overview', () => {
     const uplot = await server.app.inject({ url: '/vendor/uplot/uPlot.esm.js' });
     expect(uplot.statusCode).toBe(200);
     expect((await server.app.inject({ url: '/vendor/uplot/../../package.json' })).statusCode).toBe(404);
+  });
+
+  it('serves the pages the order states and lanes from their one definition', async () => {
+    const glossary = await server.app.inject({ url: '/js/glossary.js' });
+    expect(glossary.statusCode).toBe(200);
+    expect(glossary.headers['content-type']).toMatch(/javascript/);
+    expect(glossary.body).toContain(`export const ORDER_STATES = ${JSON.stringify(ORDER_STATES)};`);
+    expect(glossary.body).toContain(`export const PRIORITIES = ${JSON.stringify(PRIORITIES)};`);
   });
 });

@@ -1,19 +1,8 @@
 // Orders: filter by state, priority and shop, find one by id, page through newest first; live.
 import { api, query } from '../api.js';
 import { card, dataTable, errorText, fmt, h, notice, pill, replace } from '../dom.js';
+import { ORDER_STATES as STATES, PRIORITIES } from '../glossary.js';
 
-const STATES = [
-  'received',
-  'validated',
-  'processing',
-  'inventory_reserved',
-  'label_generated',
-  'shipped',
-  'delivered',
-  'failed',
-  'cancelled',
-];
-const PRIORITIES = ['viral', 'vip', 'standard', 'automated'];
 const PAGE = 25;
 
 function select(name, label, values, current) {
