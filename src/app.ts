@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Config } from './config.ts';
-import { configuredEndpoints, connect, type Connections, type Endpoints } from './connections.ts';
+import { configuredEndpoints, connect, type Connections } from './connections.ts';
 import { closeDeps, createDeps, type Deps } from './deps.ts';
 import { registerAlertRoutes, startAlertEvaluator } from './alerts/index.ts';
 import { registerOperatorApi } from './api/operator-api.ts';
@@ -41,13 +41,9 @@ import {
   wakeBackOrdered,
   type RunningFulfilment,
 } from './workflows/index.ts';
+import type { Endpoints } from './shared/endpoints.ts';
 import type { Logger } from './shared/log.ts';
-
-/** A running part of the process (HTTP server, worker pool, scheduler), stopped in reverse start order. */
-export interface Service {
-  readonly name: string;
-  stop(): Promise<void>;
-}
+import type { Service } from './shared/service.ts';
 
 export interface RunningApp {
   readonly deps: Deps;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Service } from '../app.ts';
+import type { Service } from '../shared/service.ts';
 import type { Database } from '../db/index.ts';
 import type { TiktokOrder, TiktokShopApi } from '../integrations/tiktok/index.ts';
 import { isShopNotAuthorized, withShopCredentials, type TokenRefresher } from '../shops/index.ts';

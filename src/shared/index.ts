@@ -4,3 +4,5 @@ export { createLogger, type Logger } from './log.ts';
 export { sleep, yieldToEventLoop } from './sleep.ts';
 export { createMetrics, type Metrics } from './metrics.ts';
 export { startPollLoop, type PollLoop } from './poll-loop.ts';
+export type { Service } from './service.ts';
+export type { Endpoints } from './endpoints.ts';
