@@ -1,7 +1,7 @@
 // What a seller records about a buyer for the rules: tags (vip, fraud, ...) and past fraud.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { parseBody } from '../api/parse-body.ts';
+import { parseBody } from '../shared/parse-body.ts';
 import type { Database } from '../db/index.ts';
 import { AppError } from '../shared/errors.ts';
 import { assertScope } from './rule-sets.ts';

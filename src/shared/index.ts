@@ -6,3 +6,4 @@ export { createMetrics, type Metrics } from './metrics.ts';
 export { startPollLoop, type PollLoop } from './poll-loop.ts';
 export type { Service } from './service.ts';
 export type { Endpoints } from './endpoints.ts';
+export { parseBody } from './parse-body.ts';
