@@ -5,10 +5,11 @@ import type { FulfilmentDeps } from './fulfilment-deps.ts';
 import { moveOrder } from './order-transitions.ts';
 import { loadOrder, type OrderRow } from './order-row.ts';
 import { applyRules } from './steps/apply-rules.ts';
-import { buyLabel, waitVisibly } from './steps/buy-label.ts';
+import { buyLabel } from './steps/buy-label.ts';
 import { followParcel } from './steps/hand-over.ts';
 import { reserveStock } from './steps/reserve-stock.ts';
 import { validateOrder } from './steps/validate-order.ts';
+import { waitVisibly } from './steps/wait-visibly.ts';
 
 /**
  * One step of an order's lifecycle, chosen by the state it is in now (so a restarted worker

@@ -18,6 +18,7 @@ import { beginIntent, finishIntent } from '../step-intents.ts';
 import { matchProvider, shippingProviders } from '../shipping-providers.ts';
 import { chooseCarrier, labelApis } from '../carrier-choice.ts';
 import { shipWithTiktok } from './ship-with-tiktok.ts';
+import { waitVisibly } from './wait-visibly.ts';
 
 /**
  * inventory_reserved → label_generated. TikTok-shipped orders hand the package to TikTok; the
@@ -290,23 +291,4 @@ async function onTimeRecords(db: Queryable): Promise<Record<string, OnTimeRecord
   const records = Object.fromEntries(rows.map((r) => [r.carrier, { onTime: r.on_time, total: r.total }]));
   onTimeCache = { at: Date.now(), records };
   return records;
-}
-
-/** Waits with the reason in the timeline (once per reason), to try again after a while. */
-export async function waitVisibly(
-  deps: FulfilmentDeps,
-  order: OrderRow,
-  reason: string,
-): Promise<StepOutcome> {
-  const now = new Date(deps.clock.now());
-  await deps.db.query(
-    `INSERT INTO order_events (shop_id, order_id, at, kind, from_state, to_state, detail)
-     SELECT $1, $2, $3, 'waiting', $4, $4, jsonb_build_object('reason', $5::text)
-      WHERE NOT EXISTS (SELECT 1 FROM order_events
-                         WHERE shop_id = $1 AND order_id = $2 AND kind = 'waiting' AND detail->>'reason' = $5
-                           AND id > coalesce((SELECT max(id) FROM order_events
-                                               WHERE shop_id = $1 AND order_id = $2 AND kind <> 'waiting'), 0))`,
-    [order.shop_id, order.order_id, now, order.state, reason],
-  );
-  return { next: 'wait', until: new Date(now.getTime() + deps.tuning.blockedRecheckMs) };
 }

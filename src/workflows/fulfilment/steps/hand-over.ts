@@ -15,7 +15,7 @@ import { beginIntent, finishIntent } from '../step-intents.ts';
 import { LEFT_THE_SELLER } from '../tiktok-order-mapping.ts';
 import { labelApiNamed } from '../carrier-choice.ts';
 import { matchProvider, shippingProviders } from '../shipping-providers.ts';
-import { waitVisibly } from './buy-label.ts';
+import { waitVisibly } from './wait-visibly.ts';
 
 /**
  * label_generated and shipped: the tracking number goes to TikTok once (with the shipping

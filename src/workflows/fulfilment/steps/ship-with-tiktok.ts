@@ -3,7 +3,7 @@ import type { FulfilmentDeps } from '../fulfilment-deps.ts';
 import { moveOrder } from '../order-transitions.ts';
 import type { OrderRow } from '../order-row.ts';
 import { beginIntent, finishIntent } from '../step-intents.ts';
-import { waitVisibly } from './buy-label.ts';
+import { waitVisibly } from './wait-visibly.ts';
 
 /**
  * inventory_reserved → label_generated for orders TikTok ships (shipping_type TIKTOK): the package
