@@ -19,6 +19,8 @@ import { registerOrderRoutes } from './orders/index.ts';
 import { registerDemandRoutes } from './demand/index.ts';
 import { registerPurchaseOrderRoutes } from './inventory/purchase-orders-routes.ts';
 import { registerRuleRoutes } from './rules/index.ts';
+import { registerCustomerRoutes } from './customers/index.ts';
+import { registerProductRoutes } from './products/index.ts';
 import { startSandbox, type Sandbox } from './sandbox/index.ts';
 import {
   createSpikeState,
@@ -256,6 +258,8 @@ async function startHttp(
             customerEmail: config.notify.smtpUrl !== undefined,
           }),
         (scope) => registerRuleRoutes(scope, deps),
+        (scope) => registerCustomerRoutes(scope, deps),
+        (scope) => registerProductRoutes(scope, deps),
         (scope) => registerDemandRoutes(scope, deps),
         (scope) => registerSpikeRoutes(scope, deps),
         (scope) => registerPurchaseOrderRoutes(scope, deps),
