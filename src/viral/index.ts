@@ -1,4 +1,4 @@
-// Public API of viral detection: arrival tracking, both detectors, episodes, labelled scenarios.
+// Public API of viral detection: arrival tracking, both detectors, episodes, the spike service.
 export {
   DEFAULT_TRACKER_OPTIONS,
   advance,
@@ -25,16 +25,6 @@ export {
   type EpisodeState,
 } from './episodes.ts';
 export { poissonTail } from './poisson.ts';
-export { runScenario, scoreSuite, type Detection, type SuiteScore } from './run-scenario.ts';
-export {
-  LOOKALIKE_SHAPES,
-  SPIKE_SHAPES,
-  generateScenario,
-  mulberry32,
-  scenarioSuite,
-  type Scenario,
-  type ScenarioShape,
-} from './scenarios.ts';
 export {
   THRESHOLD_INCREASE_PERCENT,
   THRESHOLD_ORDERS_PER_HOUR,
