@@ -36,6 +36,7 @@ import {
   startTokenRefresh,
 } from './shops/index.ts';
 import {
+  actOnSpike,
   DEFAULT_FULFILMENT_TUNING,
   registerOperatorActionRoutes,
   rulesClassifier,
@@ -84,8 +85,8 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
       services.push(startNotificationDispatcher(deps));
       const spikes: SpikeDeps = {
         ...deps,
-        notifyRoutes: config.notify.routes,
         spikes: createSpikeState({}, deps.metrics.registry),
+        actOnSpike: (spike) => actOnSpike({ ...deps, notifyRoutes: config.notify.routes }, spike),
       };
       services.push(startSpikeTicker(spikes));
       fulfilment = await startWorkers(deps, connections, spikes);

@@ -42,9 +42,19 @@ export {
   recordArrivals,
   tickSpikes,
   type ProductArrival,
+  type SpikeActions,
   type SpikeChange,
   type SpikeDeps,
+  type SpikeStart,
 } from './spike-service.ts';
 export { startSpikeTicker } from './spike-ticker.ts';
 export { registerSpikeRoutes } from './spike-routes.ts';
-export type { SpikeActions } from './spike-actions.ts';
+// For the response to a spike (workflows/spike-response.ts): the episode and the orders it escalates.
+export {
+  findOpenEpisode,
+  markOrdersViral,
+  openEpisode,
+  queuedOrdersOf,
+  recordEpisodeActions,
+  unitsBySku,
+} from './spike-queries.ts';

@@ -24,6 +24,7 @@ import {
   type TiktokSimulatorKnobs,
 } from '../../src/simulators/tiktok/index.ts';
 import {
+  actOnSpike,
   DEFAULT_FULFILMENT_TUNING,
   directTiktokAccess,
   startFulfilment,
@@ -140,8 +141,8 @@ export async function startFulfilmentHarness(
     db: test.db,
     clock: systemClock,
     log: createLogger('silent'),
-    notifyRoutes: NO_ROUTES,
     spikes: createSpikeState(),
+    actOnSpike: (spike) => actOnSpike({ db: test.db, clock: systemClock, notifyRoutes: NO_ROUTES }, spike),
   };
   const deps: EventHandlerDeps = {
     db: test.db,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transitionOrder } from '../../src/orders/index.ts';
 import { holdLease, removeEndedJobs } from '../../src/queue/index.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
-import { actOnSpike } from '../../src/viral/spike-actions.ts';
+import { actOnSpike } from '../../src/workflows/index.ts';
 import { insertOrders, insertShop } from '../helpers/decision-fixtures.ts';
 import { someoneWaitsForALock } from '../helpers/row-locks.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
