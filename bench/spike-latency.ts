@@ -11,6 +11,7 @@ import type { Database } from '../src/db/index.ts';
 import { ManualClock } from '../src/shared/clock.ts';
 import { createLogger } from '../src/shared/log.ts';
 import { createSpikeState, recordArrivals, type SpikeDeps } from '../src/viral/index.ts';
+import { actOnSpike } from '../src/workflows/index.ts';
 import { benchPglite, benchPostgres, type BenchDatabase } from './databases.ts';
 import { printTable } from './storage.ts';
 
@@ -55,12 +56,20 @@ async function run(bench: BenchDatabase): Promise<string[]> {
     db,
     clock,
     log: createLogger('silent'),
-    notifyRoutes: {
-      team_lead: [],
-      devops: [],
-      fulfillment_team: [{ channel: 'email', target: 'floor@bench.test' }],
-    },
     spikes: createSpikeState(),
+    actOnSpike: (spike) =>
+      actOnSpike(
+        {
+          db,
+          clock,
+          notifyRoutes: {
+            team_lead: [],
+            devops: [],
+            fulfillment_team: [{ channel: 'email', target: 'floor@bench.test' }],
+          },
+        },
+        spike,
+      ),
   };
   // Warm the watch (the first call per product per process rebuilds a day of history).
   const warm = performance.now();

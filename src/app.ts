@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Config } from './config.ts';
-import { configuredEndpoints, connect, type Connections, type Endpoints } from './connections.ts';
+import { configuredEndpoints, connect, type Connections } from './connections.ts';
 import { closeDeps, createDeps, type Deps } from './deps.ts';
 import { registerAlertRoutes, startAlertEvaluator } from './alerts/index.ts';
 import { registerOperatorApi } from './api/operator-api.ts';
@@ -19,6 +19,8 @@ import { registerOrderRoutes } from './orders/index.ts';
 import { registerDemandRoutes } from './demand/index.ts';
 import { registerPurchaseOrderRoutes } from './inventory/purchase-orders-routes.ts';
 import { registerRuleRoutes } from './rules/index.ts';
+import { registerCustomerRoutes } from './customers/index.ts';
+import { registerProductRoutes } from './products/index.ts';
 import { startSandbox, type Sandbox } from './sandbox/index.ts';
 import {
   createSpikeState,
@@ -35,6 +37,7 @@ import {
 } from './shops/index.ts';
 import {
   createFulfilmentMemo,
+  actOnSpike,
   DEFAULT_FULFILMENT_TUNING,
   registerOperatorActionRoutes,
   rulesClassifier,
@@ -42,13 +45,9 @@ import {
   wakeBackOrdered,
   type RunningFulfilment,
 } from './workflows/index.ts';
+import type { Endpoints } from './shared/endpoints.ts';
 import type { Logger } from './shared/log.ts';
-
-/** A running part of the process (HTTP server, worker pool, scheduler), stopped in reverse start order. */
-export interface Service {
-  readonly name: string;
-  stop(): Promise<void>;
-}
+import type { Service } from './shared/service.ts';
 
 export interface RunningApp {
   readonly deps: Deps;
@@ -87,8 +86,8 @@ export async function startApp(config: Config, log: Logger): Promise<RunningApp>
       services.push(startNotificationDispatcher(deps));
       const spikes: SpikeDeps = {
         ...deps,
-        notifyRoutes: config.notify.routes,
         spikes: createSpikeState({}, deps.metrics.registry),
+        actOnSpike: (spike) => actOnSpike({ ...deps, notifyRoutes: config.notify.routes }, spike),
       };
       services.push(startSpikeTicker(spikes));
       fulfilment = await startWorkers(deps, connections, spikes);
@@ -262,6 +261,8 @@ async function startHttp(
             customerEmail: config.notify.smtpUrl !== undefined,
           }),
         (scope) => registerRuleRoutes(scope, deps),
+        (scope) => registerCustomerRoutes(scope, deps),
+        (scope) => registerProductRoutes(scope, deps),
         (scope) => registerDemandRoutes(scope, deps),
         (scope) => registerSpikeRoutes(scope, deps),
         (scope) => registerPurchaseOrderRoutes(scope, deps),

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { NOTIFY_ROLES, parseTargets, type NotifyRoutes } from './notify/routing.ts';
 import { AppError } from './shared/errors.ts';
 
 /**
@@ -10,6 +9,39 @@ import { AppError } from './shared/errors.ts';
 export type Mode = 'sandbox' | 'live';
 export type Role = 'api' | 'worker' | 'scheduler';
 export const ROLES: readonly Role[] = ['api', 'worker', 'scheduler'];
+
+/** Who can be notified. The design names these roles in its alert rules. */
+export type NotifyRole = 'team_lead' | 'devops' | 'fulfillment_team';
+export const NOTIFY_ROLES: readonly NotifyRole[] = ['team_lead', 'devops', 'fulfillment_team'];
+
+/** One place a message can go: an e-mail address or a Slack-compatible webhook URL. */
+export type NotifyTarget = { channel: 'email'; target: string } | { channel: 'slack'; target: string };
+
+/** Where each role's messages go. */
+export type NotifyRoutes = Readonly<Record<NotifyRole, readonly NotifyTarget[]>>;
+
+/**
+ * Parses a comma-separated target list such as `mailto:lead@shop.com, https://hooks.slack.com/...`.
+ * Returns the targets, or the first entry that is neither.
+ */
+export function parseTargets(
+  list: string,
+): { ok: true; targets: NotifyTarget[] } | { ok: false; bad: string } {
+  const targets: NotifyTarget[] = [];
+  for (const raw of list
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean)) {
+    if (/^mailto:[^@\s]+@[^@\s]+\.[^@\s]+$/i.test(raw)) {
+      targets.push({ channel: 'email', target: raw.slice('mailto:'.length) });
+    } else if (URL.canParse(raw) && /^https?:$/.test(new URL(raw).protocol)) {
+      targets.push({ channel: 'slack', target: raw });
+    } else {
+      return { ok: false, bad: raw };
+    }
+  }
+  return { ok: true, targets };
+}
 
 export type DatabaseConfig = { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
 

@@ -14,15 +14,9 @@ import {
   registerBudgetMetrics,
   type TiktokShopApi,
 } from './integrations/tiktok/index.ts';
+import type { Endpoints } from './shared/endpoints.ts';
 import { createTokenRefresher, type TokenRefresher } from './shops/index.ts';
 import { refreshingTiktokAccess, type CarrierAccess, type TiktokAccess } from './workflows/index.ts';
-
-/** Where the outside services are: from the config, or the sandbox's simulators. */
-export interface Endpoints {
-  readonly tiktok: { appKey: string; appSecret: string; apiBaseUrl: string; authBaseUrl: string } | undefined;
-  readonly shippo: { token: string; baseUrl: string; webhookSecret: string | undefined } | undefined;
-  readonly easypost?: { apiKey: string; baseUrl: string } | undefined;
-}
 
 /** The clients of the outside world, built once per process. */
 export interface Connections {

@@ -1,7 +1,7 @@
 // POST /api/signals and GET /api/signals: content signals, usable by the rules as facts.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { parseBody } from '../api/parse-body.ts';
+import { parseBody } from '../shared/parse-body.ts';
 import type { Database } from '../db/index.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError } from '../shared/errors.ts';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { Service } from '../app.ts';
+import type { Service } from '../shared/service.ts';
 import type { Database } from '../db/index.ts';
-import type { TiktokOrder, TiktokShopApi } from '../integrations/tiktok/index.ts';
+import { WEBHOOK_TYPES, type TiktokOrder, type TiktokShopApi } from '../integrations/tiktok/index.ts';
 import { isShopNotAuthorized, withShopCredentials, type TokenRefresher } from '../shops/index.ts';
 import type { Clock } from '../shared/clock.ts';
 import { describeError } from '../shared/errors.ts';
@@ -60,9 +60,9 @@ export function reconcileEntry(shopId: string, order: TiktokOrder, nowSeconds: n
     source: 'tiktok',
     notificationId,
     shopId,
-    eventType: 1,
+    eventType: WEBHOOK_TYPES.ORDER_STATUS_CHANGE,
     payload: JSON.stringify({
-      type: 1,
+      type: WEBHOOK_TYPES.ORDER_STATUS_CHANGE,
       tts_notification_id: notificationId,
       shop_id: shopId,
       timestamp: nowSeconds,

@@ -1,7 +1,7 @@
 // Purchase orders and suppliers over HTTP; auth is the caller's scope.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { parseBody } from '../api/parse-body.ts';
+import { parseBody } from '../shared/parse-body.ts';
 import type { Database } from '../db/index.ts';
 import { parseTargets } from '../notify/index.ts';
 import type { Clock } from '../shared/clock.ts';

@@ -1,4 +1,4 @@
-import type { Service } from '../app.ts';
+import type { Service } from '../shared/service.ts';
 import type { Logger } from '../shared/log.ts';
 import { sleep } from '../shared/sleep.ts';
 import { dispatchDueNotifications, type DispatchDeps } from './dispatcher.ts';

@@ -3,13 +3,12 @@ export { startNotificationDispatcher } from './dispatch-loop.ts';
 export { notify } from './notify.ts';
 export { notifyCustomer } from './notify-customer.ts';
 export { listNotifications, type OutboxRow } from './outbox-queries.ts';
+export { planNotifications, type NotificationRequest, type Severity } from './routing.ts';
+// The routes are configuration (NOTIFY_* variables): defined with the config, offered here too.
 export {
   NOTIFY_ROLES,
   parseTargets,
-  planNotifications,
-  type NotificationRequest,
   type NotifyRole,
   type NotifyRoutes,
   type NotifyTarget,
-  type Severity,
-} from './routing.ts';
+} from '../config.ts';

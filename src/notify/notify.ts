@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/index.ts';
 import { enqueueNotifications } from './outbox-queries.ts';
-import { planNotifications, type NotificationRequest, type NotifyRoutes } from './routing.ts';
+import type { NotifyRoutes } from '../config.ts';
+import { planNotifications, type NotificationRequest } from './routing.ts';
 
 /**
  * Records a notification for every target of its roles, in the caller's transaction, so the

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseTargets, planNotifications, type NotifyRoutes } from './routing.ts';
+import { parseTargets, type NotifyRoutes } from '../config.ts';
+import { planNotifications } from './routing.ts';
 
 const routes: NotifyRoutes = {
   team_lead: [

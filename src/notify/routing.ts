@@ -1,14 +1,6 @@
-/** Who can be notified. The design names these roles in its alert rules. */
-export type NotifyRole = 'team_lead' | 'devops' | 'fulfillment_team';
-export const NOTIFY_ROLES: readonly NotifyRole[] = ['team_lead', 'devops', 'fulfillment_team'];
+import type { NotifyRole, NotifyRoutes, NotifyTarget } from '../config.ts';
 
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
-
-/** One place a message can go: an e-mail address or a Slack-compatible webhook URL. */
-export type NotifyTarget = { channel: 'email'; target: string } | { channel: 'slack'; target: string };
-
-/** Where each role's messages go. */
-export type NotifyRoutes = Readonly<Record<NotifyRole, readonly NotifyTarget[]>>;
 
 /** A message about one cause (the de-duplication key: one cause, one message per target). */
 export interface NotificationRequest {
@@ -26,29 +18,6 @@ export interface PlannedNotification extends NotificationRequest {
   readonly role: NotifyRole | 'customer';
   readonly channel: NotifyTarget['channel'];
   readonly target: string;
-}
-
-/**
- * Parses a comma-separated target list such as `mailto:lead@shop.com, https://hooks.slack.com/...`.
- * Returns the targets, or the first entry that is neither.
- */
-export function parseTargets(
-  list: string,
-): { ok: true; targets: NotifyTarget[] } | { ok: false; bad: string } {
-  const targets: NotifyTarget[] = [];
-  for (const raw of list
-    .split(',')
-    .map((t) => t.trim())
-    .filter(Boolean)) {
-    if (/^mailto:[^@\s]+@[^@\s]+\.[^@\s]+$/i.test(raw)) {
-      targets.push({ channel: 'email', target: raw.slice('mailto:'.length) });
-    } else if (URL.canParse(raw) && /^https?:$/.test(new URL(raw).protocol)) {
-      targets.push({ channel: 'slack', target: raw });
-    } else {
-      return { ok: false, bad: raw };
-    }
-  }
-  return { ok: true, targets };
 }
 
 /** Expands a request into one outbox row per distinct target of its roles. */

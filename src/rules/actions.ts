@@ -1,8 +1,6 @@
 // Action schemas: what a rule may do when it fires.
 import { z } from 'zod';
-
-export const PRIORITIES = ['viral', 'vip', 'standard', 'automated'] as const;
-export type Priority = (typeof PRIORITIES)[number];
+import { PRIORITIES } from '../orders/index.ts';
 
 /** The design calls the viral lane 'high' and the VIP lane 'urgent'; both are accepted. */
 const priority = z.preprocess(

@@ -10,16 +10,19 @@ import { buildOrderFacts } from './order-facts.ts';
 import type { Rule } from './rule-schema.ts';
 import { loadPublishedRuleSet, refOf, type RuleSetRef } from './rule-set-queries.ts';
 
-/** The decision for one order, with the facts it was taken from and the rule-set version that ran. */
-export type OrderDecision = Decision & { readonly ruleSet: RuleSetRef; readonly facts: Facts };
+/**
+ * The rules' decision for one order, with the facts it was taken from and the rule-set version
+ * that ran. The fulfilment workflow translates it to the OrderDecision it applies.
+ */
+export type Classification = Decision & { readonly ruleSet: RuleSetRef; readonly facts: Facts };
 
 /** Pure: evaluates a rule set over facts and stamps the version that ran. */
-export function decideOrder(rules: readonly Rule[], ruleSet: RuleSetRef, facts: Facts): OrderDecision {
+export function decideOrder(rules: readonly Rule[], ruleSet: RuleSetRef, facts: Facts): Classification {
   return { ...evaluate(rules, facts), ruleSet, facts };
 }
 
 /** What the timeline keeps of a decision: the version, what was decided, which rules fired and why. */
-export function timelineDetail(d: OrderDecision): Record<string, unknown> {
+export function timelineDetail(d: Classification): Record<string, unknown> {
   return {
     rule_set_id: d.ruleSet.id,
     rule_set_version: d.ruleSet.version,
@@ -55,7 +58,7 @@ export function timelineDetail(d: OrderDecision): Record<string, unknown> {
 export async function classifyOrder(
   deps: { readonly db: Queryable; readonly clock: Clock },
   input: { readonly shopId: string; readonly orderId: string },
-): Promise<OrderDecision> {
+): Promise<Classification> {
   const now = new Date(deps.clock.now());
   const [snapshot] = await loadOrderSnapshots(deps.db, [input], { now, asOf: 'now' });
   if (!snapshot)

@@ -1,5 +1,6 @@
 // Pure, deterministic rule evaluation: rule set + facts -> decision with explanations.
-import type { Action, Priority } from './actions.ts';
+import type { Priority } from '../orders/index.ts';
+import type { Action } from './actions.ts';
 import { readFact, type FactValue, type Facts } from './facts.ts';
 import { applyOperator } from './operators.ts';
 import type { Condition, Rule } from './rule-schema.ts';

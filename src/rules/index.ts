@@ -1,5 +1,5 @@
 // Public API of the rules engine: schema, facts, operators, evaluation, defaults.
-export { PRIORITIES, actionSchema, type Action, type ActionType, type Priority } from './actions.ts';
+export { actionSchema, type Action, type ActionType } from './actions.ts';
 export {
   DEFAULT_RULES,
   VIP_ORDER_VALUE,
@@ -43,7 +43,7 @@ export {
 export { checkRule, checkRuleSet, type RuleProblem } from './rule-schema.ts';
 export { buildOrderFacts, velocityIncreasePercent, type OrderSnapshot } from './order-facts.ts';
 export { loadOrderSnapshots } from './order-facts-queries.ts';
-export { classifyOrder, decideOrder, timelineDetail, type OrderDecision } from './classify-order.ts';
+export { classifyOrder, decideOrder, timelineDetail, type Classification } from './classify-order.ts';
 export { dryRunRules, type DryRunReport } from './dry-run.ts';
 export { loadPublishedRuleSet, type RuleSetRef, type RuleSetRow } from './rule-set-queries.ts';
 export { registerRuleRoutes } from './rule-routes.ts';

@@ -1,13 +1,11 @@
 // The rules API: read, draft, edit, publish, roll back, dry run. Auth is the caller's scope.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { parseBody } from '../api/parse-body.ts';
+import { parseBody } from '../shared/parse-body.ts';
 import type { Database } from '../db/index.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError } from '../shared/errors.ts';
-import { registerCustomerRoutes } from './customer-routes.ts';
 import { dryRunRules } from './dry-run.ts';
-import { registerProductRoutes } from './product-routes.ts';
 import { checkRule } from './rule-schema.ts';
 import { findVersion, listVersions } from './rule-set-queries.ts';
 import {
@@ -71,12 +69,9 @@ function ruleIdFrom(params: { rule_id: string }): string {
  * GET /api/rules, GET /api/rules/versions[/:version], POST /api/rules, PUT|DELETE /api/rules/:rule_id,
  * POST /api/rules/publish, POST /api/rules/rollback, POST /api/rules/dry-run. Every route takes an
  * optional shop_id (query for GET/DELETE, body otherwise); without it, the global default set.
- * Also what the rules read about buyers and products: PUT|GET /api/shops/:shop_id/customers/:buyer_user_id
- * and PUT|GET /api/shops/:shop_id/products/:product_id.
+ * What the rules read about buyers and products is recorded through customers/ and products/.
  */
 export function registerRuleRoutes(app: FastifyInstance, deps: { db: Database; clock: Clock }): void {
-  registerCustomerRoutes(app, deps);
-  registerProductRoutes(app, deps);
   app.get('/api/rules', async (request) => {
     const q = parseBody(scopeQuery, request.query);
     return viewRuleSets(deps, q.shop_id ?? null);

@@ -1,6 +1,7 @@
 // Rule-set versions as operators change them: draft, edit, publish, roll back.
 import type { Database, Queryable } from '../db/index.ts';
 import type { Clock } from '../shared/clock.ts';
+import { assertShopRegistered } from '../shops/index.ts';
 import { AppError } from '../shared/errors.ts';
 import { checkRuleSet, type Rule, type RuleProblem } from './rule-schema.ts';
 import {
@@ -36,10 +37,7 @@ export function invalidRules(problems: readonly RuleProblem[]): AppError {
 
 /** Refuses a shop that is not registered (a global scope, null, always exists). */
 export async function assertScope(db: Queryable, shopId: string | null): Promise<void> {
-  if (shopId === null) return;
-  const { rows } = await db.query(`SELECT 1 FROM shops WHERE shop_id = $1`, [shopId]);
-  if (rows.length === 0)
-    throw new AppError('NOT_FOUND', `No shop ${shopId} is registered; register it with POST /api/shops`);
+  if (shopId !== null) await assertShopRegistered(db, shopId);
 }
 
 /** The published set and the draft of a scope. */

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { Endpoints } from '../connections.ts';
-import type { Deps } from '../deps.ts';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/index.ts';
 import { restock } from '../inventory/index.ts';
+import type { Clock } from '../shared/clock.ts';
+import type { Endpoints } from '../shared/endpoints.ts';
+import type { Logger } from '../shared/log.ts';
 import { startPollLoop, type PollLoop } from '../shared/poll-loop.ts';
 import { startCarrierSimulator, type CarrierSimulator } from '../simulators/carrier/index.ts';
 import { startTiktokSimulator, type TiktokSimulator, type TrafficRun } from '../simulators/tiktok/index.ts';
@@ -42,7 +45,7 @@ export const DEFAULT_SANDBOX_OPTIONS: SandboxOptions = { ratePerSecond: 0.5, cyc
  * tops stock back up, so a fresh `npm start` shows orders flowing end to end.
  */
 export async function startSandbox(
-  deps: Deps,
+  deps: { readonly config: Config; readonly db: Database; readonly clock: Clock; readonly log: Logger },
   options: SandboxOptions = DEFAULT_SANDBOX_OPTIONS,
 ): Promise<Sandbox> {
   const { appKey, appSecret } = deps.config.tiktok;

@@ -4,3 +4,7 @@ export { createLogger, type Logger } from './log.ts';
 export { sleep, yieldToEventLoop } from './sleep.ts';
 export { createMetrics, type Metrics } from './metrics.ts';
 export { startPollLoop, type PollLoop } from './poll-loop.ts';
+export { parseBody } from './parse-body.ts';
+export type { Service } from './service.ts';
+export type { Endpoints } from './endpoints.ts';
+export { mulberry32 } from './random.ts';

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/index.ts';
+import { AppError } from '../shared/errors.ts';
 import type { ShipFrom, ShopInput } from './shop-input.ts';
 
 /** A shop as the operator API shows it: tokens are never returned. */
@@ -53,6 +54,13 @@ export async function upsertShop(
 export async function getShop(db: Queryable, shopId: string): Promise<ShopView | undefined> {
   const { rows } = await db.query<ShopView>(`SELECT ${VIEW_COLUMNS} FROM shops WHERE shop_id = $1`, [shopId]);
   return rows[0];
+}
+
+/** Throws NOT_FOUND, saying how to register it, unless the shop is registered. */
+export async function assertShopRegistered(db: Queryable, shopId: string): Promise<void> {
+  const { rows } = await db.query(`SELECT 1 FROM shops WHERE shop_id = $1`, [shopId]);
+  if (rows.length === 0)
+    throw new AppError('NOT_FOUND', `No shop ${shopId} is registered; register it with POST /api/shops`);
 }
 
 /** Every shop, by name. */

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../db/index.ts';
 import { AppError } from '../shared/errors.ts';
-import { parseBody } from '../api/parse-body.ts';
+import { parseBody } from '../shared/parse-body.ts';
 import { shopInputSchema } from './shop-input.ts';
 import { getShop, listShops, upsertShop } from './shop-queries.ts';
 

@@ -1,4 +1,4 @@
-import type { Service } from '../app.ts';
+import type { Service } from '../shared/service.ts';
 import { notify } from '../notify/index.ts';
 import { describeError } from '../shared/errors.ts';
 import { sleep } from '../shared/sleep.ts';

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createEarlyDetector } from './early-detector.ts';
-import { runScenario, scoreSuite } from './run-scenario.ts';
-import { generateScenario, LOOKALIKE_SHAPES, scenarioSuite, SPIKE_SHAPES } from './scenarios.ts';
+import { runScenario, scoreSuite } from '../../tests/helpers/run-scenario.ts';
+import {
+  generateScenario,
+  LOOKALIKE_SHAPES,
+  scenarioSuite,
+  SPIKE_SHAPES,
+} from '../../tests/helpers/viral-scenarios.ts';
 import { createThresholdDetector, thresholdRuleHolds, velocityIncrease } from './threshold-detector.ts';
 
 const SEEDS = [1, 2, 3, 4, 5];

@@ -1,4 +1,4 @@
-// Public API of viral detection: arrival tracking, both detectors, episodes, labelled scenarios.
+// Public API of viral detection: arrival tracking, both detectors, episodes, the spike service.
 export {
   DEFAULT_TRACKER_OPTIONS,
   advance,
@@ -25,16 +25,6 @@ export {
   type EpisodeState,
 } from './episodes.ts';
 export { poissonTail } from './poisson.ts';
-export { runScenario, scoreSuite, type Detection, type SuiteScore } from './run-scenario.ts';
-export {
-  LOOKALIKE_SHAPES,
-  SPIKE_SHAPES,
-  generateScenario,
-  mulberry32,
-  scenarioSuite,
-  type Scenario,
-  type ScenarioShape,
-} from './scenarios.ts';
 export {
   THRESHOLD_INCREASE_PERCENT,
   THRESHOLD_ORDERS_PER_HOUR,
@@ -52,9 +42,18 @@ export {
   recordArrivals,
   tickSpikes,
   type ProductArrival,
+  type SpikeActions,
   type SpikeChange,
   type SpikeDeps,
+  type SpikeStart,
 } from './spike-service.ts';
 export { startSpikeTicker } from './spike-ticker.ts';
 export { registerSpikeRoutes } from './spike-routes.ts';
-export type { SpikeActions } from './spike-actions.ts';
+// For the response to a spike (workflows/spike-response.ts): the episode and the orders it escalates.
+export {
+  findOpenEpisode,
+  openEpisode,
+  queuedOrdersOf,
+  recordEpisodeActions,
+  unitsBySku,
+} from './spike-queries.ts';

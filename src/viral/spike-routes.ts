@@ -1,7 +1,7 @@
 // GET /api/spikes: viral spike episodes, the open ones first. Auth is the caller's scope.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { parseBody } from '../api/parse-body.ts';
+import { parseBody } from '../shared/parse-body.ts';
 import type { Database } from '../db/index.ts';
 import { listEpisodes } from './spike-queries.ts';
 

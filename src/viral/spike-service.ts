@@ -1,7 +1,6 @@
 // The viral spike service: counts stored arrivals, detects spikes and acts on them at once.
 import { performance } from 'node:perf_hooks';
 import type { Database } from '../db/index.ts';
-import type { NotifyRoutes } from '../notify/index.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/log.ts';
 import {
@@ -12,7 +11,6 @@ import {
   listOpenEpisodes,
   raisePeak,
 } from './spike-queries.ts';
-import { actOnSpike, type SpikeActions } from './spike-actions.ts';
 import {
   adoptOpenEpisode,
   createWatch,
@@ -27,12 +25,35 @@ import {
   type WatchEvent,
 } from './spike-state.ts';
 
+/** A spike that has just started, as the service hands it to its response. */
+export interface SpikeStart {
+  readonly shopId: string;
+  readonly productId: string;
+  readonly detectedBy: 'early' | 'threshold';
+  readonly startedAt: Date;
+  readonly rates: { lastHour: number; baselinePerHour: number; peakPerHour: number };
+}
+
+/** What the response to a spike did. */
+export interface SpikeActions {
+  readonly episodeId: number;
+  /** False when another process had already opened this episode (and acted on it). */
+  readonly opened: boolean;
+  readonly escalatedJobs: number;
+  readonly purchaseOrders: readonly { id: number; sellerSku: string; quantity: number; urgent: boolean }[];
+  readonly alerts: number;
+}
+
 export interface SpikeDeps {
   readonly db: Database;
   readonly clock: Clock;
   readonly log: Logger;
-  readonly notifyRoutes: NotifyRoutes;
   readonly spikes: SpikeState;
+  /**
+   * Opens the spike's episode and, if this call opened it, acts on it: the composition root passes
+   * workflows' actOnSpike (escalation, re-order, alert in one transaction).
+   */
+  readonly actOnSpike: (spike: SpikeStart) => Promise<SpikeActions>;
 }
 
 /** An order stored for a product (one per product of the order). */
@@ -146,7 +167,7 @@ async function applyEvents(
   for (const e of pending) {
     if (e.kind === 'start' && w.episodeId === null) {
       const rates = ratesOf(w);
-      const actions = await actOnSpike(deps, {
+      const actions = await deps.actOnSpike({
         shopId: w.shopId,
         productId: w.productId,
         detectedBy: e.by,

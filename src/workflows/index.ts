@@ -1,5 +1,6 @@
 export { applyOperatorAction, type OperatorAction } from './operator-actions.ts';
 export { registerOperatorActionRoutes } from './operator-routes.ts';
+export { actOnSpike } from './spike-response.ts';
 export {
   createFulfilmentMemo,
   DEFAULT_TUNING as DEFAULT_FULFILMENT_TUNING,

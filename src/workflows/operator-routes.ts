@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { parseBody } from '../api/parse-body.ts';
+import { parseBody } from '../shared/parse-body.ts';
 import type { Database } from '../db/index.ts';
 import type { NotifyRoutes } from '../notify/index.ts';
 import type { Clock } from '../shared/clock.ts';

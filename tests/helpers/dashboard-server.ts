@@ -9,6 +9,8 @@ import { registerInventoryRoutes, registerPurchaseOrderRoutes } from '../../src/
 import type { NotifyRoutes } from '../../src/notify/index.ts';
 import { registerOrderRoutes } from '../../src/orders/index.ts';
 import { registerRuleRoutes } from '../../src/rules/index.ts';
+import { registerCustomerRoutes } from '../../src/customers/index.ts';
+import { registerProductRoutes } from '../../src/products/index.ts';
 import { systemClock, type Clock } from '../../src/shared/clock.ts';
 import { createLogger } from '../../src/shared/log.ts';
 import { createMetrics } from '../../src/shared/metrics.ts';
@@ -66,6 +68,8 @@ export async function startDashboardServer(
         (scope) => registerOrderRoutes(scope, { db }),
         (scope) => registerOperatorActionRoutes(scope, { db, clock, routes: NOTIFY_TEST_ROUTES }),
         (scope) => registerRuleRoutes(scope, { db, clock }),
+        (scope) => registerCustomerRoutes(scope, { db }),
+        (scope) => registerProductRoutes(scope, { db }),
         (scope) => registerPurchaseOrderRoutes(scope, { db, clock }),
         (scope) => registerAlertRoutes(scope, { db, clock }),
         (scope) => dashboard.registerApi(scope),

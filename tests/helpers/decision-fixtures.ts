@@ -6,6 +6,8 @@ import type { Database, Queryable } from '../../src/db/index.ts';
 import { registerDemandRoutes } from '../../src/demand/index.ts';
 import { registerPurchaseOrderRoutes } from '../../src/inventory/index.ts';
 import { registerRuleRoutes } from '../../src/rules/index.ts';
+import { registerCustomerRoutes } from '../../src/customers/index.ts';
+import { registerProductRoutes } from '../../src/products/index.ts';
 import type { Clock } from '../../src/shared/clock.ts';
 import { createLogger } from '../../src/shared/log.ts';
 import { createMetrics } from '../../src/shared/metrics.ts';
@@ -19,6 +21,8 @@ export async function buildDecisionServer(db: Database, clock: Clock): Promise<F
     (app) =>
       registerOperatorApi(app, TEST_ADMIN_TOKEN, [
         (scope) => registerRuleRoutes(scope, { db, clock }),
+        (scope) => registerCustomerRoutes(scope, { db }),
+        (scope) => registerProductRoutes(scope, { db }),
         (scope) => registerDemandRoutes(scope, { db, clock }),
         (scope) => registerSpikeRoutes(scope, { db }),
         (scope) => registerPurchaseOrderRoutes(scope, { db, clock }),

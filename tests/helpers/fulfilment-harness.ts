@@ -25,6 +25,7 @@ import {
 } from '../../src/simulators/tiktok/index.ts';
 import {
   createFulfilmentMemo,
+  actOnSpike,
   DEFAULT_FULFILMENT_TUNING,
   directTiktokAccess,
   startFulfilment,
@@ -141,8 +142,8 @@ export async function startFulfilmentHarness(
     db: test.db,
     clock: systemClock,
     log: createLogger('silent'),
-    notifyRoutes: NO_ROUTES,
     spikes: createSpikeState(),
+    actOnSpike: (spike) => actOnSpike({ db: test.db, clock: systemClock, notifyRoutes: NO_ROUTES }, spike),
   };
   const deps: EventHandlerDeps = {
     db: test.db,

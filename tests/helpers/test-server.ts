@@ -15,6 +15,8 @@ import { registerOperatorActionRoutes } from '../../src/workflows/index.ts';
 import { registerDemandRoutes } from '../../src/demand/index.ts';
 import { registerPurchaseOrderRoutes } from '../../src/inventory/purchase-orders-routes.ts';
 import { registerRuleRoutes } from '../../src/rules/index.ts';
+import { registerCustomerRoutes } from '../../src/customers/index.ts';
+import { registerProductRoutes } from '../../src/products/index.ts';
 import { registerSpikeRoutes } from '../../src/viral/index.ts';
 import { migrations } from './test-database.ts';
 
@@ -64,6 +66,8 @@ export async function buildTestServer(
             customerEmail: options.customerEmail ?? false,
           }),
         (scope) => registerRuleRoutes(scope, { db, clock: systemClock }),
+        (scope) => registerCustomerRoutes(scope, { db }),
+        (scope) => registerProductRoutes(scope, { db }),
         (scope) => registerDemandRoutes(scope, { db, clock: systemClock }),
         (scope) => registerSpikeRoutes(scope, { db }),
         (scope) => registerPurchaseOrderRoutes(scope, { db, clock: systemClock }),

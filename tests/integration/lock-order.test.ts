@@ -3,7 +3,7 @@ import { transitionOrder } from '../../src/orders/index.ts';
 import { holdLease } from '../../src/queue/index.ts';
 import { removeEndedJobs } from '../../bench/engine/index.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
-import { actOnSpike } from '../../src/viral/spike-actions.ts';
+import { actOnSpike } from '../../src/workflows/index.ts';
 import { insertOrders, insertShop } from '../helpers/decision-fixtures.ts';
 import { someoneWaitsForALock } from '../helpers/row-locks.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';

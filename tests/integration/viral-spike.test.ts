@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NotifyRoutes } from '../../src/notify/index.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
 import { createLogger } from '../../src/shared/log.ts';
+import { actOnSpike } from '../../src/workflows/index.ts';
 import {
   createSpikeState,
   recordArrivals,
@@ -44,8 +45,8 @@ beforeAll(async () => {
     db: test.db,
     clock,
     log: createLogger('silent'),
-    notifyRoutes: routes,
     spikes: createSpikeState({}, registry),
+    actOnSpike: (spike) => actOnSpike({ db: test.db, clock, notifyRoutes: routes }, spike),
   };
   await insertShop(test.db, 's1');
   await test.db.query(

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mulberry32 } from '../../shared/random.ts';
 import { sleep } from '../../shared/sleep.ts';
 import { handleEasyPost } from './easypost-routes.ts';
 import { defaultKnobs, type CarrierSimulatorKnobs } from './knobs.ts';
@@ -60,7 +61,7 @@ export async function startCarrierSimulator(
   const easyPostApiKey = options.easyPostApiKey ?? 'EZTK_simulator';
   const webhookSecret = options.webhookSecret ?? 'whsec_simulator';
   const knobs: CarrierSimulatorKnobs = { ...defaultKnobs(), ...options.knobs };
-  const random = seeded(options.seed ?? 20_260_101);
+  const random = mulberry32(options.seed ?? 20_260_101);
   const state = new CarrierSimState(knobs, options.timeScale ?? 1440, random);
   const pusher = new WebhookPusher(state, options.webhookUrl, webhookSecret);
   let baseUrl = '';
@@ -198,16 +199,4 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
-}
-
-/** mulberry32: small, fast, seedable; good enough for knobs and tracking numbers. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }

@@ -1,4 +1,8 @@
-import type { OrderSearchFilter, TiktokOrderStatus } from '../../integrations/tiktok/index.ts';
+import {
+  WEBHOOK_TYPES,
+  type OrderSearchFilter,
+  type TiktokOrderStatus,
+} from '../../integrations/tiktok/index.ts';
 import { DELIVERY_OPTIONS } from './catalog.ts';
 import type { SimErrorName } from './error-codes.ts';
 import type { TiktokSimulatorKnobs } from './knobs.ts';
@@ -126,7 +130,10 @@ export class SimOrderBook {
     entry.order.recipient_address = addressOf(this.random.pick(shop.buyers));
     entry.order.recipient_address.name = entry.order.recipient_address.name + ' (updated)';
     entry.order.update_time = Math.max(entry.order.update_time + 1, this.accounts.nowSeconds());
-    this.emit(entry.shopId, 3, { order_id: orderId, update_time: entry.order.update_time });
+    this.emit(entry.shopId, WEBHOOK_TYPES.RECIPIENT_ADDRESS_UPDATE, {
+      order_id: orderId,
+      update_time: entry.order.update_time,
+    });
   }
 
   /** TikTok splits the order's units into two packages (type 4, sc_type SPLIT). */
@@ -137,7 +144,7 @@ export class SimOrderBook {
     order.packages = ids.map((id) => ({ id }));
     order.line_items.forEach((item, index) => (item.package_id = ids[index % 2]));
     order.update_time = Math.max(order.update_time + 1, this.accounts.nowSeconds());
-    this.emit(shopId, 4, {
+    this.emit(shopId, WEBHOOK_TYPES.PACKAGE_UPDATE, {
       sc_type: 'SPLIT',
       role_type: 'SELLER',
       package_list: ids.map((id) => ({ package_id: id, order_id_list: [orderId] })),
@@ -151,7 +158,7 @@ export class SimOrderBook {
     const { shopId, order } = this.require(orderId);
     const returnId = `40${this.random.digits(16)}`;
     const now = this.accounts.nowSeconds();
-    this.emit(shopId, 12, {
+    this.emit(shopId, WEBHOOK_TYPES.RETURN_STATUS_CHANGE, {
       order_id: order.id,
       return_role: 'BUYER',
       return_type: 'RETURN_AND_REFUND',
@@ -321,7 +328,7 @@ export class SimOrderBook {
     const cancelId = `45${this.random.digits(16)}`;
     const now = this.accounts.nowSeconds();
     this.cancellations.push({ shopId, orderId: order.id, cancelId, role, reason, at: now });
-    this.emit(shopId, 11, {
+    this.emit(shopId, WEBHOOK_TYPES.CANCELLATION_STATUS_CHANGE, {
       order_id: order.id,
       cancellations_role: role,
       cancel_status: 'CANCELLATION_REQUEST_COMPLETE',
@@ -354,7 +361,7 @@ export class SimOrderBook {
   }
 
   private statusWebhook(shopId: string, order: SimOrder): void {
-    this.emit(shopId, 1, {
+    this.emit(shopId, WEBHOOK_TYPES.ORDER_STATUS_CHANGE, {
       order_id: order.id,
       // TikTok's webhook page writes CANCEL; the API answers CANCELLED.
       order_status: order.status === 'CANCELLED' ? 'CANCEL' : order.status,

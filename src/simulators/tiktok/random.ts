@@ -1,4 +1,4 @@
-import { mulberry32 } from '../../viral/index.ts';
+import { mulberry32 } from '../../shared/random.ts';
 
 /** Seeded randomness for the simulator: same seed, same orders, same webhook faults. */
 export class SimRandom {

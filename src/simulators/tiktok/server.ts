@@ -1,10 +1,11 @@
 import Fastify from 'fastify';
 import type { AddressInfo } from 'node:net';
-import type {
-  AuthorizedShop,
-  ShopCredentials,
-  TiktokOrderStatus,
-  TokenGrant,
+import {
+  WEBHOOK_TYPES,
+  type AuthorizedShop,
+  type ShopCredentials,
+  type TiktokOrderStatus,
+  type TokenGrant,
 } from '../../integrations/tiktok/index.ts';
 import { systemClock, type Clock } from '../../shared/clock.ts';
 import { sleep } from '../../shared/sleep.ts';
@@ -229,7 +230,9 @@ export async function startTiktokSimulator(options: TiktokSimulatorOptions = {})
     requestReturn: (orderId) => book.requestReturn(orderId),
     deauthorizeShop(shopId) {
       accounts.revokeShop(shopId);
-      sender.enqueue(shopId, 6, { message: 'The seller has deauthorized the app.' });
+      sender.enqueue(shopId, WEBHOOK_TYPES.SELLER_DEAUTHORIZATION, {
+        message: 'The seller has deauthorized the app.',
+      });
     },
     emitWebhook: (shopId, type, data) => sender.enqueue(shopId, type, data),
     setWebhookTarget: (target) => sender.setTarget(target),

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/index.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { classifyOrder, type Hold, type OrderDecision as RulesDecision } from '../../rules/index.ts';
+import { classifyOrder, type Classification, type Hold } from '../../rules/index.ts';
 import type { ClassifyOrder, OrderDecision } from './fulfilment-deps.ts';
 
 /**
@@ -13,7 +13,7 @@ export function rulesClassifier(deps: { db: Queryable; clock: Clock }): Classify
 }
 
 /** A rules decision in the workflow's terms; `now` anchors holds given as a duration. */
-export function toOrderDecision(d: RulesDecision, now: number): OrderDecision {
+export function toOrderDecision(d: Classification, now: number): OrderDecision {
   const hold = d.holds[0];
   return {
     ...(d.prioritySetBy ? { priority: d.priority } : {}),

@@ -1,4 +1,5 @@
 import type { InboxEvent, InboxHandler, InboxOutcome } from '../../ingest/index.ts';
+import { WEBHOOK_TYPES } from '../../integrations/tiktok/index.ts';
 import { notify } from '../../notify/index.ts';
 import { appendOrderEvent, type OrderState } from '../../orders/index.ts';
 import { enqueueJobs } from '../../queue/index.ts';
@@ -25,7 +26,14 @@ export interface EventHandlerDeps extends FulfilmentDeps {
   readonly onNewOrders?: ((orders: readonly NewOrder[]) => Promise<void>) | undefined;
 }
 
-const ORDER_EVENT_TYPES = new Set([1, 2, 3, 4, 11, 12]);
+const ORDER_EVENT_TYPES: ReadonlySet<number> = new Set([
+  WEBHOOK_TYPES.ORDER_STATUS_CHANGE,
+  WEBHOOK_TYPES.REVERSE_STATUS_UPDATE,
+  WEBHOOK_TYPES.RECIPIENT_ADDRESS_UPDATE,
+  WEBHOOK_TYPES.PACKAGE_UPDATE,
+  WEBHOOK_TYPES.CANCELLATION_STATUS_CHANGE,
+  WEBHOOK_TYPES.RETURN_STATUS_CHANGE,
+]);
 const PAST_LABEL: ReadonlySet<OrderState> = new Set(['label_generated', 'shipped', 'delivered']);
 
 /**
@@ -36,8 +44,10 @@ const PAST_LABEL: ReadonlySet<OrderState> = new Set(['label_generated', 'shipped
 export function tiktokEventHandler(deps: EventHandlerDeps, event: InboxEvent): InboxHandler | undefined {
   if (event.source !== 'tiktok' || event.event_type === null) return undefined;
   if (ORDER_EVENT_TYPES.has(event.event_type)) return () => handleOrderEvent(deps, event);
-  if (event.event_type === 6) return () => handleDeauthorisation(deps, event);
-  if (event.event_type === 7) return () => handleExpiringAuthorisation(deps, event);
+  if (event.event_type === WEBHOOK_TYPES.SELLER_DEAUTHORIZATION)
+    return () => handleDeauthorisation(deps, event);
+  if (event.event_type === WEBHOOK_TYPES.UPCOMING_AUTHORIZATION_EXPIRATION)
+    return () => handleExpiringAuthorisation(deps, event);
   return undefined;
 }
 
@@ -166,10 +176,13 @@ async function react(
     const row = rows[0];
     if (row) await enqueueJobs(tx, [{ ...key, lane: row.priority, deadline: row.sla_deadline }], now);
   }
-  if (event.event_type === 3 || (sync.kind === 'updated' && sync.addressChanged)) {
+  if (
+    event.event_type === WEBHOOK_TYPES.RECIPIENT_ADDRESS_UPDATE ||
+    (sync.kind === 'updated' && sync.addressChanged)
+  ) {
     if (PAST_LABEL.has(state)) await alertLateAddressChange(deps, tx, key, state, now);
   }
-  if (event.event_type === 4) {
+  if (event.event_type === WEBHOOK_TYPES.PACKAGE_UPDATE) {
     await appendOrderEvent(tx, {
       ...key,
       kind: 'package_changed',
@@ -179,7 +192,10 @@ async function react(
       at: now,
     });
   }
-  if (event.event_type === 12 || event.event_type === 2) {
+  if (
+    event.event_type === WEBHOOK_TYPES.RETURN_STATUS_CHANGE ||
+    event.event_type === WEBHOOK_TYPES.REVERSE_STATUS_UPDATE
+  ) {
     await appendOrderEvent(tx, {
       ...key,
       kind: 'return_update',

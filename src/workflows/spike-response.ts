@@ -12,17 +12,10 @@ import {
   queuedOrdersOf,
   recordEpisodeActions,
   unitsBySku,
-} from './spike-queries.ts';
-import { velocityIncrease } from './threshold-detector.ts';
-
-export interface SpikeActions {
-  readonly episodeId: number;
-  /** False when another process had already opened this episode (and acted on it). */
-  readonly opened: boolean;
-  readonly escalatedJobs: number;
-  readonly purchaseOrders: readonly { id: number; sellerSku: string; quantity: number; urgent: boolean }[];
-  readonly alerts: number;
-}
+  velocityIncrease,
+  type SpikeActions,
+  type SpikeStart,
+} from '../viral/index.ts';
 
 const round = (n: number): number => Math.round(n * 10) / 10;
 
@@ -47,13 +40,7 @@ export function reorderFromRules(
  */
 export async function actOnSpike(
   deps: { readonly db: Database; readonly clock: Clock; readonly notifyRoutes: NotifyRoutes },
-  input: {
-    shopId: string;
-    productId: string;
-    detectedBy: 'early' | 'threshold';
-    startedAt: Date;
-    rates: { lastHour: number; baselinePerHour: number; peakPerHour: number };
-  },
+  input: SpikeStart,
 ): Promise<SpikeActions> {
   const { shopId, productId, rates } = input;
   return deps.db.transaction(async (tx) => {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { AppError } from '../shared/errors.ts';
+import { AppError } from './errors.ts';
 
 /**
  * Validates a request body against a zod schema, or throws BAD_REQUEST whose message names the exact

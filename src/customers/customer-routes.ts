@@ -1,10 +1,10 @@
-// What a seller records about a buyer for the rules: tags (vip, fraud, ...) and past fraud.
+// What a seller records about a buyer, which the rules read as facts: tags (vip, fraud, ...) and past fraud.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { parseBody } from '../api/parse-body.ts';
+import { parseBody } from '../shared/parse-body.ts';
 import type { Database } from '../db/index.ts';
 import { AppError } from '../shared/errors.ts';
-import { assertScope } from './rule-sets.ts';
+import { assertShopRegistered } from '../shops/index.ts';
 
 const TAG = /^[a-z0-9][a-z0-9_.:-]{0,63}$/;
 const customerBody = z.object({
@@ -47,7 +47,7 @@ export async function saveCustomer(
   input: { shopId: string; buyerUserId: string; body: CustomerBody },
 ): Promise<void> {
   await db.transaction(async (tx) => {
-    await assertScope(tx, input.shopId);
+    await assertShopRegistered(tx, input.shopId);
     await tx.query(
       `INSERT INTO customers (shop_id, buyer_user_id, fraud_orders, note) VALUES ($1, $2, coalesce($3, 0), $4)
        ON CONFLICT (shop_id, buyer_user_id) DO UPDATE

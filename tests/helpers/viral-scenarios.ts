@@ -1,4 +1,6 @@
 // Labelled, seeded arrival streams: true spikes of several shapes and look-alikes that are not spikes.
+// The detectors' tests and the viral benchmark (bench/viral.ts) replay them.
+import { mulberry32 } from '../../src/shared/random.ts';
 
 export const SPIKE_SHAPES = ['step', 'fast_ramp', 'exponential'] as const;
 export const LOOKALIKE_SHAPES = ['steady_high', 'slow_ramp', 'single_burst', 'noisy'] as const;
@@ -20,18 +22,6 @@ export type Scenario = {
 
 const HOUR = 3_600_000;
 const MIN = 60_000;
-
-// Small deterministic PRNG (mulberry32) returning floats in [0, 1).
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 // Non-homogeneous Poisson arrivals by thinning; rate in orders per hour, maxRate an upper bound.
 function poissonArrivals(

@@ -1,6 +1,6 @@
 // Replays a scenario through a detector and scores detectors over a suite.
-import type { SpikeDetector } from './detector.ts';
-import type { Scenario } from './scenarios.ts';
+import type { SpikeDetector } from '../../src/viral/index.ts';
+import type { Scenario } from './viral-scenarios.ts';
 
 export type Detection = {
   readonly kind: 'start' | 'end';

@@ -1,10 +1,10 @@
-// What a seller records about a product for the rules: its category.
+// What a seller records about a product, which the rules read as facts: its category.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { parseBody } from '../api/parse-body.ts';
+import { parseBody } from '../shared/parse-body.ts';
 import type { Database } from '../db/index.ts';
 import { AppError } from '../shared/errors.ts';
-import { assertScope } from './rule-sets.ts';
+import { assertShopRegistered } from '../shops/index.ts';
 
 const productBody = z.object({ category: z.string().trim().toLowerCase().min(1).max(64) });
 
@@ -20,7 +20,7 @@ export function registerProductRoutes(app: FastifyInstance, deps: { db: Database
   type Params = { Params: { shop_id: string; product_id: string } };
   app.put<Params>('/api/shops/:shop_id/products/:product_id', async (request) => {
     const body = parseBody(productBody, request.body);
-    await assertScope(deps.db, request.params.shop_id);
+    await assertShopRegistered(deps.db, request.params.shop_id);
     const { rows } = await deps.db.query<ProductView>(
       `INSERT INTO product_profiles (shop_id, product_id, category) VALUES ($1, $2, $3)
        ON CONFLICT (shop_id, product_id) DO UPDATE SET category = excluded.category, updated_at = now()

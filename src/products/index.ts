@@ -1,0 +1,2 @@
+// Public API of products: what a seller records about a product (its category).
+export { registerProductRoutes } from './product-routes.ts';
