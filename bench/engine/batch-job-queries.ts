@@ -1,4 +1,4 @@
-import type { Queryable } from '../../src/db/index.ts';
+import type { AsyncCommitDatabase, AsyncCommitQueryable } from './async-commit.ts';
 import type { OrderState, Priority } from '../../src/orders/index.ts';
 import { sameClaim, type OrderJob } from '../../src/queue/index.ts';
 
@@ -21,7 +21,7 @@ export interface BatchJob extends OrderJob {
  * does, which makes every round before it durable.
  */
 export async function settleAndClaimJobs(
-  db: Queryable,
+  db: AsyncCommitDatabase,
   input: {
     workerId: string;
     now: Date;
@@ -98,12 +98,12 @@ export async function settleAndClaimJobs(
  * the result is no longer this claim's.
  */
 export async function removeEndedJobs(
-  db: Queryable,
+  db: AsyncCommitQueryable,
   input: {
     /** `workerId` null: any holder (an unfenced caller, as transitionOrders allows). */
     jobs: readonly { shopId: string; orderId: string; workerId: string | null; lockedUntil: Date | null }[];
     endStates: readonly OrderState[];
-    /** Commit without waiting for the disk (QueryOptions.asyncCommit): a lost removal leaves the job. */
+    /** Commit without waiting for the disk (AsyncCommitOption): a lost removal leaves the job. */
     asyncCommit?: boolean;
   },
 ): Promise<{ shop_id: string; order_id: string; state: OrderState; removed: boolean }[]> {

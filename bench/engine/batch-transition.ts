@@ -1,4 +1,5 @@
 import type { Queryable } from '../../src/db/index.ts';
+import type { AsyncCommitQueryable } from './async-commit.ts';
 import { decide, type OrderEvent, type OrderState, type TransitionResult } from '../../src/orders/index.ts';
 import { sameClaim } from '../../src/queue/index.ts';
 
@@ -48,11 +49,11 @@ export type BatchTransitionResult =
  * transaction; otherwise the states are read first. Results come back in input order.
  */
 export async function transitionOrders(
-  tx: Queryable,
+  tx: AsyncCommitQueryable,
   input: {
     items: readonly BatchTransitionItem[];
     at: Date;
-    /** Commit without waiting for the disk, for steps a worker redoes if lost (QueryOptions.asyncCommit). */
+    /** Commit without waiting for the disk, for steps a worker redoes if lost (AsyncCommitOption). */
     asyncCommit?: boolean;
   },
 ): Promise<BatchTransitionResult[]> {

@@ -1,4 +1,3 @@
-import type { Database } from '../../src/db/index.ts';
 import { PRIORITIES, type Priority } from '../../src/orders/index.ts';
 import type { Clock } from '../../src/shared/clock.ts';
 import { describeError } from '../../src/shared/errors.ts';
@@ -14,6 +13,7 @@ import {
   type StepOutcome,
   type WorkerPool,
 } from '../../src/queue/index.ts';
+import type { AsyncCommitDatabase } from './async-commit.ts';
 import { settleAndClaimJobs, type BatchJob } from './batch-job-queries.ts';
 
 /**
@@ -37,7 +37,8 @@ export type BatchStepOutcome =
   StepOutcome | { next: 'lost' } | { next: 'failed'; error: string } | { next: 'finished' };
 
 export interface BatchWorkerPoolDeps {
-  readonly db: Database;
+  /** Its rounds commit asynchronously (openAsyncCommits); what it records of failures, synchronously. */
+  readonly db: AsyncCommitDatabase;
   readonly clock: Clock;
   readonly log: Logger;
   /**

@@ -11,6 +11,7 @@ import { orderKey, readOrderStates, transitionOrders } from './batch-transition.
 import type { BatchStepOutcome } from './batch-worker-pool.ts';
 import { LeaseLostError, type OrderJob, type StepOutcome } from '../../src/queue/index.ts';
 import { removeEndedJobs, type BatchJob } from './batch-job-queries.ts';
+import type { AsyncCommitDatabase } from './async-commit.ts';
 
 /**
  * The fulfilment path with the outside work left out: each step is one transition of the real
@@ -126,7 +127,7 @@ export type BatchStepEffect = (
  * transaction.
  */
 export function lifecycleStepBatch(deps: {
-  db: Database;
+  db: AsyncCommitDatabase;
   clock: Clock;
   effect?: BatchStepEffect;
 }): (jobs: readonly BatchJob[]) => Promise<BatchStepOutcome[]> {

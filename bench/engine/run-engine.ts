@@ -12,6 +12,7 @@
  */
 import { PRIORITIES, SLA_MS, type Priority } from '../../src/orders/index.ts';
 import { enqueueJobs, startWorkerPool } from '../../src/queue/index.ts';
+import { openAsyncCommits } from './async-commit.ts';
 import { startBatchWorkerPool } from './batch-worker-pool.ts';
 import { LIFECYCLE_STEPS, lifecycleStep, lifecycleStepBatch } from './lifecycle-step.ts';
 import { systemClock } from '../../src/shared/clock.ts';
@@ -95,19 +96,24 @@ export async function engineBenchmark(): Promise<void> {
           orders,
           async (target, queued) => {
             await queueOurs(target.db, queued);
+            // Its rounds and batches commit without waiting for the disk, on connections of their own.
+            const db = await openAsyncCommits(target.db, target.url, { max: POOL_SIZE });
             return async () => {
               const pool = await startBatchWorkerPool(
                 {
-                  db: target.db,
+                  db,
                   clock: systemClock,
                   log: createLogger('silent'),
-                  stepBatch: lifecycleStepBatch({ db: target.db, clock: systemClock }),
+                  stepBatch: lifecycleStepBatch({ db, clock: systemClock }),
                   giveUp: (job, error) =>
                     Promise.reject(new Error(`order ${job.order_id} gave up: ${error}`)),
                 },
                 { workerId: 'bench-1' },
               );
-              return () => pool.stop();
+              return async () => {
+                await pool.stop();
+                await db.close();
+              };
             };
           },
         ),

@@ -1,11 +1,4 @@
-export type {
-  Database,
-  DatabaseKind,
-  Queryable,
-  QueryOptions,
-  QueryResult,
-  TransactionOptions,
-} from './queryable.ts';
+export type { Database, DatabaseKind, Queryable, QueryOptions, QueryResult } from './queryable.ts';
 export { openDatabase } from './open-database.ts';
 export { openPglite, type PgliteDatabase } from './pglite-database.ts';
 export { openPostgres } from './postgres-database.ts';

@@ -34,7 +34,6 @@ export async function openPglite(
   return {
     kind: 'pglite',
     ...wrap(db),
-    // PGlite never waits for a disk, so QueryOptions.asyncCommit / TransactionOptions change nothing here.
     transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
     async listen(channel, handler) {
       const unsubscribe = await db.listen(channel, handler);

@@ -14,20 +14,6 @@ export interface QueryOptions {
    * connection and reuses that. Give each distinct text its own name. PGlite ignores it.
    */
   readonly prepared?: string;
-  /**
-   * Commit without waiting for the write-ahead log to reach the disk (PostgreSQL's asynchronous
-   * commit, `synchronous_commit = off`), for a statement run on its own, outside a transaction
-   * (inside one, the transaction's own mode applies). Only for work a worker simply redoes when it
-   * is lost: a server crash can lose the last moments of such commits (never part of one, never out
-   * of order), and nothing outside the database may act on them before a synchronous commit, which
-   * makes every earlier commit durable too. See docs/ARCHITECTURE.md. PGlite ignores it.
-   */
-  readonly asyncCommit?: boolean;
-}
-
-export interface TransactionOptions {
-  /** As `QueryOptions.asyncCommit`, for the whole transaction. */
-  readonly asyncCommit?: boolean;
 }
 
 export interface Queryable {
@@ -47,7 +33,7 @@ export type DatabaseKind = 'postgres' | 'pglite';
 export interface Database extends Queryable {
   readonly kind: DatabaseKind;
   /** Runs `fn` in one transaction; commits when it resolves, rolls back when it throws. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Calls `handler` for each NOTIFY on `channel`; resolves to an unsubscribe function. */
   listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;

@@ -19,11 +19,11 @@ export function fencedByLease(db: Database, lease: Lease): Database {
     exec: (script) => db.exec(script),
     listen: (channel, handler) => db.listen(channel, handler),
     close: () => db.close(),
-    transaction: (fn, options) =>
+    transaction: (fn) =>
       db.transaction(async (tx) => {
         await holdLease(tx, lease);
         return fn(tx);
-      }, options),
+      }),
   };
 }
 

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMigrations, migrate, openPostgres, type Database } from '../../src/db/index.ts';
 import { type OrderJob } from '../../src/queue/index.ts';
-import { lifecycleStepBatch, settleAndClaimJobs, transitionOrders, type BatchStepOutcome } from '../../bench/engine/index.ts';
+import {
+  lifecycleStepBatch,
+  openAsyncCommits,
+  settleAndClaimJobs,
+  transitionOrders,
+  type AsyncCommitDatabase,
+  type BatchStepOutcome,
+} from '../../bench/engine/index.ts';
 import { systemClock } from '../../src/shared/clock.ts';
 import {
   canRunPrivatePostgres,
@@ -24,6 +31,8 @@ import {
  */
 let server: PrivatePostgres;
 let db: Database;
+/** `db` with the batch pool's asynchronous commits. */
+let batchDb: AsyncCommitDatabase;
 
 describe.skipIf(!canRunPrivatePostgres())(
   'an ended order across a PostgreSQL server crash (needs PostgreSQL server programs for a private server)',
@@ -31,6 +40,7 @@ describe.skipIf(!canRunPrivatePostgres())(
     beforeAll(async () => {
       server = await startPrivatePostgres(CRASH_TEST_SETTINGS);
       db = await openPostgres(server.url, { max: 4 });
+      batchDb = await openAsyncCommits(db, server.url, { max: 4 });
       await migrate(db, loadMigrations());
       await db.query(`INSERT INTO shops (shop_id, shop_cipher) VALUES ('s', 'c')`);
       await db.query(
@@ -42,6 +52,7 @@ describe.skipIf(!canRunPrivatePostgres())(
       );
     }, 120_000);
     afterAll(async () => {
+      await batchDb?.close().catch(() => {});
       await db?.close().catch(() => {});
       await server?.remove();
     });
@@ -57,7 +68,7 @@ describe.skipIf(!canRunPrivatePostgres())(
             ).rows,
         );
 
-      const [job] = await settleAndClaimJobs(db, {
+      const [job] = await settleAndClaimJobs(batchDb, {
         workerId: 'w1',
         now: new Date(),
         finished: [],
@@ -72,12 +83,12 @@ describe.skipIf(!canRunPrivatePostgres())(
       let outcomes: BatchStepOutcome[];
       try {
         // TikTok cancels the order; that commit is visible at once but reaches no disk.
-        await transitionOrders(db, {
+        await transitionOrders(batchDb, {
           items: [{ shopId: 's', orderId: 'o1', event: 'tiktok_cancel' }],
           at: new Date(),
           asyncCommit: true,
         });
-        const step = lifecycleStepBatch({ db, clock: systemClock });
+        const step = lifecycleStepBatch({ db: batchDb, clock: systemClock });
         // The step decided from the claim's `received` is stale; the next one reads `cancelled`.
         expect(await step([job!])).toEqual([{ next: 'continue' }]);
         outcomes = await step([job!]);
@@ -91,7 +102,13 @@ describe.skipIf(!canRunPrivatePostgres())(
       // round (retried until the server answers); a `finished` step removed its job itself.
       const done = outcomes[0]?.next === 'done' ? [jobKey(job!)] : [];
       await whileRecovering(() =>
-        settleAndClaimJobs(db, { workerId: 'w1', now: new Date(), finished: done, released: [], claims: [] }),
+        settleAndClaimJobs(batchDb, {
+          workerId: 'w1',
+          now: new Date(),
+          finished: done,
+          released: [],
+          claims: [],
+        }),
       );
       // The crash took the cancellation back (else this test would prove nothing), and the order,
       // with work again, still has its job.

@@ -1,19 +1,34 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Database, QueryOptions, QueryResult } from '../../src/db/index.ts';
+import type { QueryResult } from '../../src/db/index.ts';
 import { transitionOrder, type OrderEvent, type OrderState } from '../../src/orders/index.ts';
 import { claimJobs, enqueueJobs, laneDepths, startWorkerPool } from '../../src/queue/index.ts';
-import { lifecycleStep, lifecycleStepBatch, settleAndClaimJobs, startBatchWorkerPool, transitionOrders } from '../../bench/engine/index.ts';
+import {
+  lifecycleStep,
+  lifecycleStepBatch,
+  openAsyncCommits,
+  settleAndClaimJobs,
+  startBatchWorkerPool,
+  transitionOrders,
+  type AsyncCommitDatabase,
+  type AsyncCommitQueryOptions,
+} from '../../bench/engine/index.ts';
 import { ManualClock, systemClock } from '../../src/shared/clock.ts';
 import { createLogger } from '../../src/shared/log.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
 
 let test: TestDatabase;
+/** The test database with the batch pool's asynchronous commits. */
+let batchDb: AsyncCommitDatabase;
 const log = createLogger('silent');
 beforeAll(async () => {
   test = await createTestDatabase();
+  batchDb = await openAsyncCommits(test.db, test.url);
   await test.db.query(`INSERT INTO shops (shop_id, shop_cipher) VALUES ('s', 'c')`);
 });
-afterAll(() => test.drop());
+afterAll(async () => {
+  await batchDb?.close();
+  await test.drop();
+});
 beforeEach(async () => {
   await test.db.query('DELETE FROM orders');
 });
@@ -209,7 +224,7 @@ describe('lifecycle steps', () => {
     const later = new Date(clock.now() + 10);
     await claimJobs(test.db, { lane: 'viral', limit: 1, workerId: 'new', leaseMs: 60_000, now: later });
 
-    const outcomes = await lifecycleStepBatch({ db: test.db, clock })(mine);
+    const outcomes = await lifecycleStepBatch({ db: batchDb, clock })(mine);
     expect(outcomes).toEqual([{ next: 'lost' }, { next: 'continue' }]);
     const { rows } = await test.db.query(`SELECT order_id, state FROM orders ORDER BY order_id`);
     expect(rows).toEqual([
@@ -223,7 +238,7 @@ describe('lifecycle steps', () => {
     await queue(['k']);
     const clock = new ManualClock(Date.now());
     const claim = (leaseMs: number) =>
-      settleAndClaimJobs(test.db, {
+      settleAndClaimJobs(batchDb, {
         workerId: 'w1',
         now: new Date(clock.now()),
         finished: [],
@@ -234,7 +249,7 @@ describe('lifecycle steps', () => {
     const [older] = await claim(1);
     clock.advance(10);
     const [newer] = await claim(60_000);
-    const step = lifecycleStepBatch({ db: test.db, clock });
+    const step = lifecycleStepBatch({ db: batchDb, clock });
     expect(await step([older!])).toEqual([{ next: 'lost' }]);
     // Given both, it steps the latest claim's copy.
     expect(await step([newer!, older!])).toEqual([{ next: 'continue' }, { next: 'lost' }]);
@@ -245,7 +260,7 @@ describe('lifecycle steps', () => {
       lockedUntil: older!.locked_until,
       runAt: new Date(clock.now()),
     };
-    await settleAndClaimJobs(test.db, {
+    await settleAndClaimJobs(batchDb, {
       workerId: 'w1',
       now: new Date(clock.now()),
       finished: [back],
@@ -275,7 +290,7 @@ describe('lifecycle steps', () => {
       items: [{ shopId: 's', orderId: 'r', event: 'tiktok_cancel' }],
       at: new Date(),
     });
-    const step = lifecycleStepBatch({ db: test.db, clock });
+    const step = lifecycleStepBatch({ db: batchDb, clock });
     const claimed = { ...job!, order_state: 'received' as const };
     // Refused and recorded, but no failure: it costs no attempt.
     expect(await step([claimed])).toEqual([{ next: 'continue' }]);
@@ -318,10 +333,10 @@ describe('lifecycle steps', () => {
     await queue(ids);
     const pool = await startBatchWorkerPool(
       {
-        db: test.db,
+        db: batchDb,
         clock: systemClock,
         log,
-        stepBatch: lifecycleStepBatch({ db: test.db, clock: systemClock }),
+        stepBatch: lifecycleStepBatch({ db: batchDb, clock: systemClock }),
         giveUp: () => Promise.resolve(),
       },
       { workerId: 'w1', pollMs: 50, batchSize: 64 },
@@ -352,7 +367,7 @@ describe('the batch pool handing work back', () => {
     const until = new Date(now + 3_600_000);
     const pool = await startBatchWorkerPool(
       {
-        db: test.db,
+        db: batchDb,
         clock: systemClock,
         log,
         stepBatch: (jobs) =>
@@ -391,17 +406,17 @@ describe('the batch pool after a commit a crash took back', () => {
    * batch statement whose events (its fourth parameter) `lose` picks.
    */
   function databaseThatLoses(lose: (events: readonly string[]) => boolean): {
-    db: Database;
+    db: AsyncCommitDatabase;
     lost: () => number;
   } {
     let lost = 0;
     const rollback = new Error('rolled back on purpose');
-    const db: Database = {
-      ...test.db,
-      async query<R>(text: string, params?: readonly unknown[], options?: QueryOptions) {
+    const db: AsyncCommitDatabase = {
+      ...batchDb,
+      async query<R>(text: string, params?: readonly unknown[], options?: AsyncCommitQueryOptions) {
         const events = params?.[3] as string[] | undefined;
         if (options?.prepared !== 'creatorflow_transition_orders' || !events || !lose(events))
-          return test.db.query<R>(text, params, options);
+          return batchDb.query<R>(text, params, options);
         let result: QueryResult<R> | undefined;
         await test.db
           .transaction(async (tx) => {

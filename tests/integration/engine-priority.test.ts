@@ -1,8 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRIORITIES, type Priority } from '../../src/orders/index.ts';
-import { DEFAULT_LANE_POLICIES, enqueueJobs, laneRotation, startWorkerPool, type LanePolicy, type WorkerPool } from '../../src/queue/index.ts';
-import { lifecycleStep, lifecycleStepBatch, startBatchWorkerPool } from '../../bench/engine/index.ts';
-import type { Database, Queryable } from '../../src/db/index.ts';
+import {
+  DEFAULT_LANE_POLICIES,
+  enqueueJobs,
+  laneRotation,
+  startWorkerPool,
+  type LanePolicy,
+  type WorkerPool,
+} from '../../src/queue/index.ts';
+import {
+  lifecycleStep,
+  lifecycleStepBatch,
+  openAsyncCommits,
+  startBatchWorkerPool,
+  type AsyncCommitDatabase,
+} from '../../bench/engine/index.ts';
+import type { Queryable } from '../../src/db/index.ts';
 import { ManualClock, type Clock } from '../../src/shared/clock.ts';
 import { createLogger } from '../../src/shared/log.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
@@ -12,6 +25,8 @@ const CONCURRENCY = 40; // standard orders a worker holds at once
 const BATCH = 20; // most jobs claimed from a lane at once
 
 let test: TestDatabase;
+/** The test database with the batch pool's asynchronous commits. */
+let batchDb: AsyncCommitDatabase;
 const log = createLogger('silent');
 const policies = Object.fromEntries(
   PRIORITIES.map((lane) => [lane, { ...DEFAULT_LANE_POLICIES[lane], concurrency: CONCURRENCY }]),
@@ -19,13 +34,17 @@ const policies = Object.fromEntries(
 
 beforeAll(async () => {
   test = await createTestDatabase();
+  batchDb = await openAsyncCommits(test.db, test.url);
   await test.db.query(`INSERT INTO shops (shop_id, shop_cipher) VALUES ('s', 'c')`);
   // Commit order of every step: a sequence value taken inside the step's transaction.
   await test.db.query(
     `CREATE TABLE step_log (seq bigint GENERATED ALWAYS AS IDENTITY, order_id text NOT NULL, event text NOT NULL)`,
   );
 });
-afterAll(() => test.drop());
+afterAll(async () => {
+  await batchDb?.close();
+  await test.drop();
+});
 
 interface Progress {
   steps: number;
@@ -44,25 +63,25 @@ function logSteps(progress: Progress) {
   };
 }
 
-const pools: Record<string, (db: Database, clock: Clock, progress: Progress) => Promise<WorkerPool>> = {
-  'batch worker pool': (db, clock, progress) =>
+const pools: Record<string, (clock: Clock, progress: Progress) => Promise<WorkerPool>> = {
+  'batch worker pool': (clock, progress) =>
     startBatchWorkerPool(
       {
-        db,
+        db: batchDb,
         clock,
         log,
-        stepBatch: lifecycleStepBatch({ db, clock, effect: logSteps(progress) }),
+        stepBatch: lifecycleStepBatch({ db: batchDb, clock, effect: logSteps(progress) }),
         giveUp: () => Promise.resolve(),
       },
       { workerId: 'w', policies, batchSize: BATCH, pollMs: 20 },
     ),
-  'single-step worker pool': (db, clock, progress) =>
+  'single-step worker pool': (clock, progress) =>
     startWorkerPool(
       {
-        db,
+        db: test.db,
         clock,
         log,
-        step: lifecycleStep({ db, clock, effect: (tx, step) => logSteps(progress)(tx, [step]) }),
+        step: lifecycleStep({ db: test.db, clock, effect: (tx, step) => logSteps(progress)(tx, [step]) }),
         giveUp: () => Promise.resolve(),
       },
       { workerId: 'w', policies, batchSize: BATCH, pollMs: 20 },
@@ -99,7 +118,7 @@ describe.each(Object.keys(pools))('priority with the %s', (kind) => {
       arrives,
     );
     const progress = { steps: 0, viralShipped: false };
-    const pool = await pools[kind]!(test.db, clock, progress);
+    const pool = await pools[kind]!(clock, progress);
     try {
       // The workers are busy with the backlog when the viral order arrives.
       await expect.poll(() => progress.steps, { timeout: 30_000, interval: 5 }).toBeGreaterThan(0);

@@ -7,8 +7,25 @@ import {
   type OrderEvent,
   type OrderState,
 } from '../../src/orders/index.ts';
-import { claimJobs, completeJob, continueJob, DEFAULT_LANE_POLICIES, escalateJobs, LeaseLostError, retryDelayMs, retryJobLater, type OrderJob } from '../../src/queue/index.ts';
-import { LIFECYCLE_EVENTS, lifecycleStepBatch, runLifecycleStep, type StepEffect } from '../../bench/engine/index.ts';
+import {
+  claimJobs,
+  completeJob,
+  continueJob,
+  DEFAULT_LANE_POLICIES,
+  escalateJobs,
+  LeaseLostError,
+  retryDelayMs,
+  retryJobLater,
+  type OrderJob,
+} from '../../src/queue/index.ts';
+import {
+  LIFECYCLE_EVENTS,
+  lifecycleStepBatch,
+  openAsyncCommits,
+  runLifecycleStep,
+  type AsyncCommitDatabase,
+  type StepEffect,
+} from '../../bench/engine/index.ts';
 import { applyOperatorAction } from '../../src/workflows/index.ts';
 import { isAppError } from '../../src/shared/errors.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
@@ -68,12 +85,18 @@ const command: fc.Arbitrary<Command> = fc.oneof(
 );
 
 let test: TestDatabase;
+/** The test database with the batch pool's asynchronous commits. */
+let batchDb: AsyncCommitDatabase;
 beforeAll(async () => {
   test = await createTestDatabase();
+  batchDb = await openAsyncCommits(test.db, test.url);
   await test.db.query(`INSERT INTO shops (shop_id, shop_cipher) VALUES ('s', 'c')`);
   await test.db.query(`CREATE TABLE effects (order_id text NOT NULL, event text NOT NULL)`);
 });
-afterAll(() => test.drop());
+afterAll(async () => {
+  await batchDb?.close();
+  await test.drop();
+});
 
 const effect: StepEffect = async (tx, step) => {
   await tx.query(`INSERT INTO effects (order_id, event) VALUES ($1, $2)`, [step.orderId, step.event]);
@@ -158,7 +181,7 @@ async function apply(clock: ManualClock, held: OrderJob[][], cmd: Command): Prom
       const jobs = held[cmd.worker]!.splice(0);
       if (jobs.length === 0) return;
       const outcomes = await lifecycleStepBatch({
-        db: test.db,
+        db: batchDb,
         clock,
         effect: (tx, steps) => Promise.all(steps.map((s) => effect(tx, s))).then(() => undefined),
       })(jobs);

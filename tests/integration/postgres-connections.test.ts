@@ -4,8 +4,8 @@ import { createTestDatabase, type TestDatabase } from '../helpers/test-database.
 
 /**
  * How the PostgreSQL connection pool behaves when its server connections break (a restart, a
- * failover, an administrator ending them), and what `asyncCommit` asks of the server. PostgreSQL only:
- * PGlite has no connections to lose.
+ * failover, an administrator ending them). PostgreSQL only: PGlite has no connections to lose. (What
+ * the batch pool's asynchronous commits ask of the server: engine-async-commit.test.ts.)
  */
 let test: TestDatabase;
 const postgres = process.env.DATABASE_URL;
@@ -65,33 +65,5 @@ describe.skipIf(!postgres)('PostgreSQL connections (PostgreSQL only: DATABASE_UR
     await expect(attempt).rejects.toThrow();
     const next = await test.db.transaction((tx) => tx.query<{ n: number }>('SELECT 3 AS n'));
     expect(next.rows).toEqual([{ n: 3 }]);
-  });
-
-  it('commits an asyncCommit statement, or transaction, without waiting for the disk, and others as the server is set', async () => {
-    const setting = (options?: { asyncCommit: boolean }) =>
-      test.db
-        .query<{ value: string }>(`SELECT current_setting('synchronous_commit') AS value`, [], options)
-        .then((r) => r.rows[0]!.value);
-    expect(await setting({ asyncCommit: true })).toBe('off');
-    expect(await setting()).toBe('on');
-    const inTransaction = (asyncCommit: boolean) =>
-      test.db.transaction(
-        (tx) =>
-          tx
-            .query<{ value: string }>(`SELECT current_setting('synchronous_commit') AS value`)
-            .then((r) => r.rows[0]!.value),
-        { asyncCommit },
-      );
-    expect(await inTransaction(true)).toBe('off');
-    expect(await inTransaction(false)).toBe('on');
-    // Inside a transaction the transaction decides, whatever a statement asks.
-    const asked = await test.db.transaction((tx) =>
-      tx
-        .query<{ value: string }>(`SELECT current_setting('synchronous_commit') AS value`, [], {
-          asyncCommit: true,
-        })
-        .then((r) => r.rows[0]!.value),
-    );
-    expect(asked).toBe('on');
   });
 });

@@ -12,6 +12,7 @@ import {
   laneRotation,
   retryJobLater,
 } from '../../src/queue/index.ts';
+import { openAsyncCommits } from '../../bench/engine/index.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
 
 let test: TestDatabase;
@@ -96,21 +97,22 @@ describe('the durable priority lanes', () => {
     async () => {
       await queue(1, 'automated', 'mode-');
       const [job] = await claim('automated', 1, 'w1');
-      const fenced = fencedByLease(test.db, {
-        shopId: 's',
-        orderId: 'mode-1',
-        workerId: 'w1',
-        lockedUntil: job!.locked_until!,
-      });
+      const lease = { shopId: 's', orderId: 'mode-1', workerId: 'w1', lockedUntil: job!.locked_until! };
+      // The caller asks by the database it fences: the batch pool's connections that commit without
+      // waiting for the disk (bench/engine), or the pool that commits as the server is set.
+      const batchDb = await openAsyncCommits(test.db, test.url);
       const commitMode = (asyncCommit: boolean) =>
-        fenced.transaction(
+        fencedByLease(asyncCommit ? batchDb.asyncCommits : test.db, lease).transaction(
           async (tx) =>
             (await tx.query<{ value: string }>(`SELECT current_setting('synchronous_commit') AS value`))
               .rows[0]!.value,
-          { asyncCommit },
         );
-      expect(await commitMode(true)).toBe('off');
-      expect(await commitMode(false)).toBe('on');
+      try {
+        expect(await commitMode(true)).toBe('off');
+        expect(await commitMode(false)).toBe('on');
+      } finally {
+        await batchDb.close();
+      }
     },
   );
 
