@@ -22,8 +22,13 @@ export async function benchPglite(): Promise<BenchDatabase> {
   return { label: 'PGlite', db, drop: () => db.close() };
 }
 
-/** A fresh, migrated database on the PostgreSQL server, or undefined (with a note) when unreachable. */
-export async function benchPostgres(poolSize = 8): Promise<BenchDatabase | undefined> {
+/**
+ * A fresh, empty database on the PostgreSQL server (named cf_bench_<random>), or undefined (with a
+ * note) when the server is unreachable. `drop()` removes it, closing whatever is still connected.
+ */
+export async function createPostgresDatabase(): Promise<
+  { readonly url: string; drop(): Promise<void> } | undefined
+> {
   const name = `cf_bench_${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: POSTGRES_URL });
   try {
@@ -37,16 +42,28 @@ export async function benchPostgres(poolSize = 8): Promise<BenchDatabase | undef
   await admin.query(`CREATE DATABASE ${name}`);
   const url = new URL(POSTGRES_URL);
   url.pathname = `/${name}`;
-  const db = await openPostgres(url.toString(), { max: poolSize });
+  return {
+    url: url.toString(),
+    async drop() {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+/** A fresh, migrated database on the PostgreSQL server, or undefined (with a note) when unreachable. */
+export async function benchPostgres(poolSize = 8): Promise<BenchDatabase | undefined> {
+  const created = await createPostgresDatabase();
+  if (!created) return undefined;
+  const db = await openPostgres(created.url, { max: poolSize });
   await migrate(db, loadMigrations());
   return {
     label: 'PostgreSQL',
     db,
-    url: url.toString(),
+    url: created.url,
     async drop() {
       await db.close();
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
+      await created.drop();
     },
   };
 }
@@ -62,14 +79,20 @@ export async function databaseCpuSeconds(db: Database): Promise<number> {
   const { rows } = await db.query<{ pid: number }>(
     `SELECT pid FROM pg_stat_activity WHERE datname = current_database()`,
   );
-  let ticks = 0;
-  for (const { pid } of rows) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
-    } catch {
-      // the backend ended, or /proc is not this server's
-    }
+  let seconds = 0;
+  for (const { pid } of rows) seconds += processCpuSeconds(pid) ?? 0;
+  return seconds;
+}
+
+/**
+ * CPU seconds (user + system) a process on this machine has used so far, from /proc; undefined
+ * when it has ended or is not visible here.
+ */
+export function processCpuSeconds(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks
+  } catch {
+    return undefined; // the backend ended, or /proc is not this server's
   }
-  return ticks / 100;
 }

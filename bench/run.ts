@@ -13,6 +13,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   engine: (await import('./engine/run-engine.ts')).engineBenchmark,
   api: (await import('./api.ts')).apiBenchmark,
   spike: (await import('./spike-latency.ts')).spikeLatencyBenchmark,
+  service: (await import('./service.ts')).serviceBenchmark,
 };
 
 const requested = process.argv.slice(2).filter((a) => a !== '--');
