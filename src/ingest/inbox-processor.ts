@@ -1,4 +1,5 @@
 import type { Database } from '../db/index.ts';
+import { retryDelayMs, type RetryPolicy } from '../shared/backoff.ts';
 import type { Clock } from '../shared/clock.ts';
 import { describeError } from '../shared/errors.ts';
 import type { Logger } from '../shared/log.ts';
@@ -21,13 +22,8 @@ export interface InboxProcessorDeps {
   readonly handlerFor: (event: InboxEvent) => InboxHandler | undefined;
 }
 
-const MAX_ATTEMPTS = 10;
-
-/** Backoff before attempt n+1: 1 s doubling to 10 min; null once the attempts are spent. */
-export function inboxRetryDelayMs(attempts: number): number | null {
-  if (attempts >= MAX_ATTEMPTS) return null;
-  return Math.min(1_000 * 2 ** (attempts - 1), 10 * 60_000);
-}
+/** 10 attempts, 1 s doubling to 10 min between them. */
+export const INBOX_RETRY: RetryPolicy = { maxAttempts: 10, baseDelayMs: 1_000, maxDelayMs: 10 * 60_000 };
 
 /**
  * Processes one batch of pending events, concurrently, each to its own outcome. Returns how many
@@ -49,7 +45,7 @@ export async function processInboxBatch(
         const outcome = handler ? await handler(event) : 'ignored';
         await finishInboxEvent(deps.db, { id: event.id, outcome, now: new Date(deps.clock.now()) });
       } catch (error) {
-        const delay = inboxRetryDelayMs(event.attempts);
+        const delay = retryDelayMs(INBOX_RETRY, event.attempts);
         if (delay === null) deps.log.error({ err: error, event: event.id }, 'webhook event failed for good');
         await failInboxEvent(deps.db, {
           id: event.id,

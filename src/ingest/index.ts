@@ -7,7 +7,7 @@ export {
   type InboxOutcome,
 } from './inbox-queries.ts';
 export {
-  inboxRetryDelayMs,
+  INBOX_RETRY,
   processInboxBatch,
   type InboxHandler,
   type InboxProcessorDeps,

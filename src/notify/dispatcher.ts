@@ -4,6 +4,7 @@ import {
   postSlackMessage,
   type EmailSender,
 } from '../integrations/notify/index.ts';
+import { retryDelayMs, type RetryPolicy } from '../shared/backoff.ts';
 import type { Clock } from '../shared/clock.ts';
 import { describeError } from '../shared/errors.ts';
 import {
@@ -20,13 +21,12 @@ export interface DispatchDeps {
   readonly email: EmailSender | undefined;
 }
 
-const MAX_ATTEMPTS = 8;
-
-/** Backoff before attempt n+1: 5 s, 10 s, 20 s ... capped at 30 min; null once attempts are spent. */
-export function nextAttemptDelayMs(attempts: number): number | null {
-  if (attempts >= MAX_ATTEMPTS) return null;
-  return Math.min(5_000 * 2 ** (attempts - 1), 30 * 60_000);
-}
+/** 8 attempts, 5 s doubling to 30 min between them. */
+export const NOTIFICATION_RETRY: RetryPolicy = {
+  maxAttempts: 8,
+  baseDelayMs: 5_000,
+  maxDelayMs: 30 * 60_000,
+};
 
 /** Sends every due notification once; returns how many were sent and how many failed this round. */
 export async function dispatchDueNotifications(
@@ -48,7 +48,7 @@ export async function dispatchDueNotifications(
         sent += 1;
       } catch (error) {
         failed += 1;
-        const delay = isPermanentDeliveryError(error) ? null : nextAttemptDelayMs(row.attempts);
+        const delay = isPermanentDeliveryError(error) ? null : retryDelayMs(NOTIFICATION_RETRY, row.attempts);
         await markNotificationFailed(deps.db, {
           id: row.id,
           error: describeError(error),

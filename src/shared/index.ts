@@ -4,3 +4,4 @@ export { createLogger, type Logger } from './log.ts';
 export { sleep, yieldToEventLoop } from './sleep.ts';
 export { createMetrics, type Metrics } from './metrics.ts';
 export { startPollLoop, type PollLoop } from './poll-loop.ts';
+export { backoffDelayMs, retryDelayMs, type Backoff, type Jitter, type RetryPolicy } from './backoff.ts';

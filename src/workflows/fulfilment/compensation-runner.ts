@@ -1,6 +1,7 @@
 import type { Queryable } from '../../db/index.ts';
 import { notify } from '../../notify/index.ts';
 import { appendOrderEvent } from '../../orders/index.ts';
+import { retryDelayMs, type RetryPolicy } from '../../shared/backoff.ts';
 import { describeError } from '../../shared/errors.ts';
 import { labelApiNamed } from './carrier-choice.ts';
 import type { FulfilmentDeps } from './fulfilment-deps.ts';
@@ -19,13 +20,8 @@ class NeedsPerson extends Error {
   override readonly name = 'NeedsPerson';
 }
 
-/** Attempts before a compensation is handed to a person. */
-const MAX_ATTEMPTS = 8;
-
-/** 5 s doubling to 30 min. */
-export function compensationRetryMs(attempts: number): number {
-  return Math.min(5_000 * 2 ** (attempts - 1), 30 * 60_000);
-}
+/** 8 attempts before a compensation is handed to a person, 5 s doubling to 30 min between them. */
+const COMPENSATION_RETRY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 5_000, maxDelayMs: 30 * 60_000 };
 
 /**
  * Carries out due compensations (void a label, cancel on TikTok), each retried with backoff until
@@ -68,10 +64,11 @@ async function runOne(deps: FulfilmentDeps, row: DueCompensation): Promise<void>
   } catch (error) {
     const reason = describeError(error);
     const now = new Date(deps.clock.now());
-    if (row.attempts < MAX_ATTEMPTS && !(error instanceof NeedsPerson)) {
+    const delay = error instanceof NeedsPerson ? null : retryDelayMs(COMPENSATION_RETRY, row.attempts);
+    if (delay !== null) {
       await deps.db.query(
         `UPDATE compensations SET next_attempt_at = $2, last_error = $3, locked_until = NULL WHERE id = $1`,
-        [row.id, new Date(now.getTime() + compensationRetryMs(row.attempts)), reason.slice(0, 1000)],
+        [row.id, new Date(now.getTime() + delay), reason.slice(0, 1000)],
       );
       return;
     }
