@@ -24,7 +24,7 @@ export {
   DEFAULT_TIKTOK_RETRY,
   MAX_ORDER_IDS_PER_CALL,
   createTiktokClient,
-  tiktokRetryDelayMs,
+  tiktokBackoff,
   type TiktokClientOptions,
   type TiktokRetryOptions,
 } from './tiktok-client.ts';
@@ -43,7 +43,7 @@ export {
   isTiktokPermanentError,
   isTiktokThrottledError,
   isTiktokTransientError,
-  type TiktokFailureKind,
+  type TiktokFailureDetails,
 } from './tiktok-errors.ts';
 export { orderSchema, orderStatusSchema } from './tiktok-schemas.ts';
 export { createOrderDetailBatcher, type OrderDetailBatcher } from './order-detail-batcher.ts';
