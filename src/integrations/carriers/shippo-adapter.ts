@@ -1,6 +1,5 @@
 import type { z } from 'zod';
 import type {
-  Address,
   AddressValidation,
   CarrierMessage,
   CarrierPort,
@@ -10,7 +9,7 @@ import type {
   TransactionStatus,
   TrackingInfo,
 } from './carrier-port.ts';
-import { amountToCents, isLivePurchase } from './carrier-port.ts';
+import { addressFields, amountToCents, isLivePurchase } from './carrier-port.ts';
 import { createHttpJson, parseAnswer as parse } from './http-json.ts';
 import type { shippoMessages } from './shippo-schemas.ts';
 import {
@@ -63,14 +62,14 @@ export function createShippoAdapter(options: ShippoAdapterOptions): CarrierPort 
     name: 'shippo',
 
     async validateAddress(address) {
-      const raw = await http('POST', '/addresses', { ...toShippoAddress(address), validate: true });
+      const raw = await http('POST', '/addresses', { ...addressFields(address), validate: true });
       return toValidation(parse(shippoAddress, raw, 'address'));
     },
 
     async getRates(shipment) {
       const raw = await http('POST', '/shipments', {
-        address_from: toShippoAddress(shipment.from),
-        address_to: toShippoAddress(shipment.to),
+        address_from: addressFields(shipment.from),
+        address_to: addressFields(shipment.to),
         parcels: [
           {
             length: String(shipment.parcel.length),
@@ -198,21 +197,6 @@ export function toTracking(track: ShippoTrack, carrier: TrackingInfo['carrier'])
     eta: track.eta ?? undefined,
     history,
   };
-}
-
-function toShippoAddress(a: Address): Record<string, string> {
-  const out: Record<string, string> = {
-    name: a.name,
-    street1: a.street1,
-    city: a.city,
-    state: a.state,
-    zip: a.zip,
-    country: a.country,
-  };
-  if (a.street2) out.street2 = a.street2;
-  if (a.phone) out.phone = a.phone;
-  if (a.email) out.email = a.email;
-  return out;
 }
 
 function toValidation(a: z.infer<typeof shippoAddress>): AddressValidation {
