@@ -7,7 +7,7 @@ import type {
   Rate,
 } from './carrier-port.ts';
 import { addressFields, amountToCents, isLivePurchase } from './carrier-port.ts';
-import { createHttpJson, parseAnswer as parse } from './http-json.ts';
+import { createHttpJson, parseAnswer as parse, type HttpJsonOptions } from './http-json.ts';
 import {
   easyPostAddress,
   easyPostShipment,
@@ -17,13 +17,9 @@ import {
 } from './easypost-schemas.ts';
 import { fromEasyPostTrackingStatus } from './tracking-status.ts';
 
-export interface EasyPostAdapterOptions {
-  /** `https://api.easypost.com/v2` in live mode. */
-  baseUrl: string;
+/** `baseUrl` is `https://api.easypost.com/v2` in live mode. */
+export interface EasyPostAdapterOptions extends Omit<HttpJsonOptions, 'headers'> {
   apiKey: string;
-  timeoutMs?: number;
-  fetch?: typeof fetch;
-  now?: () => number;
   maxListPages?: number;
 }
 
@@ -48,11 +44,8 @@ const OZ_PER: Readonly<Record<Parcel['massUnit'], number>> = { oz: 1, lb: 16, g:
  */
 export function createEasyPostAdapter(options: EasyPostAdapterOptions): CarrierPort {
   const http = createHttpJson({
-    baseUrl: options.baseUrl,
+    ...options,
     headers: { authorization: `Basic ${Buffer.from(`${options.apiKey}:`).toString('base64')}` },
-    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-    ...(options.now === undefined ? {} : { now: options.now }),
   });
   const maxPages = options.maxListPages ?? 5;
 

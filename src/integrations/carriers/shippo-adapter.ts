@@ -10,7 +10,7 @@ import type {
   TrackingInfo,
 } from './carrier-port.ts';
 import { addressFields, amountToCents, isLivePurchase } from './carrier-port.ts';
-import { createHttpJson, parseAnswer as parse } from './http-json.ts';
+import { createHttpJson, parseAnswer as parse, type HttpJsonOptions } from './http-json.ts';
 import type { shippoMessages } from './shippo-schemas.ts';
 import {
   shippoAddress,
@@ -24,13 +24,9 @@ import {
 } from './shippo-schemas.ts';
 import { fromShippoTrackingStatus } from './tracking-status.ts';
 
-export interface ShippoAdapterOptions {
-  /** `https://api.goshippo.com` in live mode, the simulator's URL in sandbox and tests. */
-  baseUrl: string;
+/** `baseUrl` is `https://api.goshippo.com` in live mode, the simulator's URL in sandbox and tests. */
+export interface ShippoAdapterOptions extends Omit<HttpJsonOptions, 'headers'> {
   token: string;
-  timeoutMs?: number;
-  fetch?: typeof fetch;
-  now?: () => number;
   /** How many pages of `GET /transactions` a metadata lookup reads at most. */
   maxListPages?: number;
 }
@@ -50,11 +46,8 @@ const STATUSES: readonly TransactionStatus[] = [
 /** The Shippo REST adapter (API version 2018-02-08) behind the carrier port. */
 export function createShippoAdapter(options: ShippoAdapterOptions): CarrierPort {
   const http = createHttpJson({
-    baseUrl: options.baseUrl,
+    ...options,
     headers: { authorization: `ShippoToken ${options.token}`, 'shippo-api-version': '2018-02-08' },
-    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-    ...(options.now === undefined ? {} : { now: options.now }),
   });
   const maxPages = options.maxListPages ?? 5;
 
