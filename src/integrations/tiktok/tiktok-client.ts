@@ -11,7 +11,7 @@ import {
   isRetryableTiktokFailure,
   tiktokFailure,
 } from './tiktok-errors.ts';
-import type { ShopCredentials, TiktokShopApi } from './tiktok-port.ts';
+import type { ShopCredentials, TiktokShopApi, TokenGrant } from './tiktok-port.ts';
 import {
   cancellationSchema,
   envelopeSchema,
@@ -220,6 +220,12 @@ export function createTiktokClient(options: TiktokClientOptions): TiktokShopApi 
     return { accessToken: shop.accessToken, shopCipher: shop.shopCipher };
   }
 
+  /** A token from the auth service: the app's credentials and the grant (a code or a refresh token). */
+  async function grantToken(path: string, grant: Record<string, string>): Promise<TokenGrant> {
+    const data = await callAuth(path, { app_key: options.appKey, app_secret: options.appSecret, ...grant });
+    return parseData(tokenGrantSchema, data, `GET ${path}`);
+  }
+
   /** A signed POST on behalf of one shop. */
   function postForShop<T>(
     shop: ShopCredentials,
@@ -231,25 +237,11 @@ export function createTiktokClient(options: TiktokClientOptions): TiktokShopApi 
   }
 
   return {
-    async exchangeAuthCode(authCode) {
-      const data = await callAuth('/api/v2/token/get', {
-        app_key: options.appKey,
-        app_secret: options.appSecret,
-        auth_code: authCode,
-        grant_type: 'authorized_code',
-      });
-      return parseData(tokenGrantSchema, data, 'GET /api/v2/token/get');
-    },
+    exchangeAuthCode: (authCode) =>
+      grantToken('/api/v2/token/get', { auth_code: authCode, grant_type: 'authorized_code' }),
 
-    async refreshAccessToken(refreshToken) {
-      const data = await callAuth('/api/v2/token/refresh', {
-        app_key: options.appKey,
-        app_secret: options.appSecret,
-        refresh_token: refreshToken,
-        grant_type: 'refresh_token',
-      });
-      return parseData(tokenGrantSchema, data, 'GET /api/v2/token/refresh');
-    },
+    refreshAccessToken: (refreshToken) =>
+      grantToken('/api/v2/token/refresh', { refresh_token: refreshToken, grant_type: 'refresh_token' }),
 
     async getAuthorizedShops(accessToken) {
       const data = await callApi({
