@@ -62,7 +62,6 @@ export {
   countsAgainstBreaker,
   createIntegrationPolicy,
   isRefusedByPolicy,
-  policyBackoff,
   type BreakerState,
   type IntegrationPolicy,
   type IntegrationPolicyOptions,
