@@ -44,17 +44,7 @@ export async function runDueCompensations(deps: FulfilmentDeps, limit = 20): Pro
     { limit, leaseMs: 2 * 60_000 },
     {
       run: (row) => (row.kind === 'void_label' ? voidLabel(deps, row) : cancelOnTiktok(deps, row)),
-      onDone: async (tx, row, outcome, now) => {
-        if (row.kind === 'void_label') await setLabelStatus(tx, row, 'voided');
-        await appendOrderEvent(tx, {
-          ...orderKey(row),
-          kind: 'compensated',
-          from: null,
-          to: null,
-          detail: { compensation: row.kind, ...outcome },
-          at: now,
-        });
-      },
+      onDone: (tx, row, outcome, now) => recordEnd(tx, row, 'compensated', outcome, now),
       isFinal: (error) => error instanceof NeedsPerson,
       onGiveUp: (tx, row, error, now) => handOver(deps, tx, row, describeError(error), now),
     },
@@ -62,8 +52,26 @@ export async function runDueCompensations(deps: FulfilmentDeps, limit = 20): Pro
   return claimed;
 }
 
-function orderKey(row: DueCompensation): { shopId: string; orderId: string } {
-  return { shopId: row.shop_id, orderId: row.order_id };
+/** How a compensation ended, on its label (voided, or the void refused) and its order's timeline. */
+async function recordEnd(
+  tx: Queryable,
+  row: DueCompensation,
+  end: 'compensated' | 'compensation_handed_over',
+  detail: Record<string, unknown>,
+  at: Date,
+): Promise<void> {
+  if (row.kind === 'void_label') {
+    await setLabelStatus(tx, row, end === 'compensated' ? 'voided' : 'void_rejected');
+  }
+  await appendOrderEvent(tx, {
+    shopId: row.shop_id,
+    orderId: row.order_id,
+    kind: end,
+    from: null,
+    to: null,
+    detail: { compensation: row.kind, ...detail },
+    at,
+  });
 }
 
 /** The compensation is a person's now: the label marked, the timeline told, the team notified. */
@@ -74,15 +82,7 @@ async function handOver(
   reason: string,
   now: Date,
 ): Promise<void> {
-  if (row.kind === 'void_label') await setLabelStatus(tx, row, 'void_rejected');
-  await appendOrderEvent(tx, {
-    ...orderKey(row),
-    kind: 'compensation_handed_over',
-    from: null,
-    to: null,
-    detail: { compensation: row.kind, reason, attempts: row.attempts },
-    at: now,
-  });
+  await recordEnd(tx, row, 'compensation_handed_over', { reason, attempts: row.attempts }, now);
   await notify(
     tx,
     deps.routes,
