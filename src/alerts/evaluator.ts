@@ -2,7 +2,7 @@ import type { Database } from '../db/index.ts';
 import { notify, type NotifyRoutes } from '../notify/index.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/log.ts';
-import { sleep } from '../shared/sleep.ts';
+import { startPollLoop } from '../shared/poll-loop.ts';
 import type { AlertFigures } from './alert-metrics.ts';
 import {
   insertEpisode,
@@ -120,22 +120,14 @@ export function startAlertEvaluator(
   deps: AlertEvaluatorDeps,
   options: { intervalMs?: number } = {},
 ): { readonly name: string; stop(): Promise<void> } {
-  const stop = new AbortController();
-  const loop = (async () => {
-    while (!stop.signal.aborted) {
-      try {
-        await evaluateAlerts(deps);
-      } catch (error) {
-        deps.log.error({ err: error }, 'alert evaluation failed; retrying');
-      }
-      await sleep(options.intervalMs ?? 2_000, stop.signal);
-    }
-  })();
-  return {
-    name: 'alerts',
-    async stop() {
-      stop.abort();
-      await loop;
+  const loop = startPollLoop({
+    name: 'alert evaluation',
+    log: deps.log,
+    intervalMs: options.intervalMs ?? 2_000,
+    round: async () => {
+      await evaluateAlerts(deps);
+      return 0; // one round per interval, however much it found
     },
-  };
+  });
+  return { name: 'alerts', stop: () => loop.stop() };
 }

@@ -3,3 +3,12 @@ export { openDatabase } from './open-database.ts';
 export { openPglite, type PgliteDatabase } from './pglite-database.ts';
 export { openPostgres } from './postgres-database.ts';
 export { isMigrated, loadMigrations, migrate, type Migration } from './migrate.ts';
+export {
+  claimWork,
+  completeWork,
+  failWork,
+  workDueRows,
+  type RowWork,
+  type WorkRow,
+  type WorkTable,
+} from './work-table.ts';

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { backoffDelayMs, type Backoff } from '../shared/backoff.ts';
 import { sleep } from '../shared/sleep.ts';
 
 export interface PostgresListener {
@@ -7,9 +8,13 @@ export interface PostgresListener {
   close(): Promise<void>;
 }
 
+/** Pauses between attempts to reopen a broken LISTEN connection. */
+const REOPEN_BACKOFF: Backoff = { baseDelayMs: 100, maxDelayMs: 5_000 };
+
 /**
  * LISTEN on one connection of `pool`, taken when first needed. When that connection breaks (a server
- * restart, a failover) one loop replaces it, after growing pauses (0.1 s up to 5 s), and then calls
+ * restart, a failover) one loop replaces it, after growing pauses (0.1 s doubling up to 5 s, equal
+ * jitter, so listeners of several processes do not all come back at once), and then calls
  * every handler once with an empty payload: what was notified meanwhile is lost.
  */
 export function postgresListener(pool: pg.Pool): PostgresListener {
@@ -62,8 +67,8 @@ export function postgresListener(pool: pg.Pool): PostgresListener {
 
   const reopen = (): void => {
     listener = (async () => {
-      for (let attempt = 0; ; attempt++) {
-        await sleep(Math.min(5_000, 100 * 2 ** attempt), stopping.signal);
+      for (let attempt = 1; ; attempt++) {
+        await sleep(backoffDelayMs(attempt, REOPEN_BACKOFF), stopping.signal);
         if (stopping.signal.aborted) throw new Error('the database was closed');
         try {
           const client = await open();

@@ -1,14 +1,7 @@
-import type { Database } from '../db/index.ts';
+import { workDueRows, type Database } from '../db/index.ts';
 import type { Clock } from '../shared/clock.ts';
-import { describeError } from '../shared/errors.ts';
 import type { Logger } from '../shared/log.ts';
-import {
-  claimInboxEvents,
-  failInboxEvent,
-  finishInboxEvent,
-  type InboxEvent,
-  type InboxOutcome,
-} from './inbox-queries.ts';
+import { INBOX_TABLE, type InboxEvent, type InboxOutcome } from './inbox-queries.ts';
 
 /** Handles one stored event; throwing means "try again later". */
 export type InboxHandler = (event: InboxEvent) => Promise<InboxOutcome>;
@@ -21,14 +14,6 @@ export interface InboxProcessorDeps {
   readonly handlerFor: (event: InboxEvent) => InboxHandler | undefined;
 }
 
-const MAX_ATTEMPTS = 10;
-
-/** Backoff before attempt n+1: 1 s doubling to 10 min; null once the attempts are spent. */
-export function inboxRetryDelayMs(attempts: number): number | null {
-  if (attempts >= MAX_ATTEMPTS) return null;
-  return Math.min(1_000 * 2 ** (attempts - 1), 10 * 60_000);
-}
-
 /**
  * Processes one batch of pending events, concurrently, each to its own outcome. Returns how many
  * were claimed, so a loop knows whether to go again at once.
@@ -37,27 +22,19 @@ export async function processInboxBatch(
   deps: InboxProcessorDeps,
   options: { limit?: number; leaseMs?: number } = {},
 ): Promise<number> {
-  const events = await claimInboxEvents(deps.db, {
-    now: new Date(deps.clock.now()),
-    limit: options.limit ?? 100,
-    leaseMs: options.leaseMs ?? 60_000,
-  });
-  await Promise.all(
-    events.map(async (event) => {
-      const handler = deps.handlerFor(event);
-      try {
-        const outcome = handler ? await handler(event) : 'ignored';
-        await finishInboxEvent(deps.db, { id: event.id, outcome, now: new Date(deps.clock.now()) });
-      } catch (error) {
-        const delay = inboxRetryDelayMs(event.attempts);
-        if (delay === null) deps.log.error({ err: error, event: event.id }, 'webhook event failed for good');
-        await failInboxEvent(deps.db, {
-          id: event.id,
-          error: describeError(error),
-          retryAt: delay === null ? null : new Date(deps.clock.now() + delay),
-        });
-      }
-    }),
+  const { claimed } = await workDueRows<InboxEvent, InboxOutcome>(
+    deps,
+    INBOX_TABLE,
+    { limit: options.limit ?? 100, leaseMs: options.leaseMs ?? 60_000 },
+    {
+      run: async (event) => {
+        const handler = deps.handlerFor(event);
+        return handler ? handler(event) : 'ignored';
+      },
+      doneStatus: (outcome) => outcome,
+      onGiveUp: (_tx, event, error) =>
+        deps.log.error({ err: error, event: event.id }, 'webhook event failed for good'),
+    },
   );
-  return events.length;
+  return claimed;
 }

@@ -1,4 +1,4 @@
-import type { Queryable } from '../db/index.ts';
+import type { Queryable, WorkTable } from '../db/index.ts';
 
 /** A stored webhook being processed. */
 export interface InboxEvent {
@@ -16,51 +16,18 @@ export interface InboxEvent {
 export type InboxOutcome = 'processed' | 'ignored' | 'waiting_for_shop';
 
 /**
- * Claims up to `limit` pending events, oldest first, under a lease. SKIP LOCKED lets processes share
- * the inbox; an event whose processor died is claimable again once its lease passes.
+ * The inbox as a work table (src/db/work-table.ts): events are claimed oldest first under a lease,
+ * tried 10 times, 1 s doubling to 10 min apart, then left `failed` with the reason for an operator.
  */
-export async function claimInboxEvents(
-  db: Queryable,
-  input: { now: Date; limit: number; leaseMs: number },
-): Promise<InboxEvent[]> {
-  const { rows } = await db.query<InboxEvent>(
-    `UPDATE webhook_inbox SET attempts = attempts + 1,
-            locked_until = $1::timestamptz + $3 * interval '1 millisecond'
-      WHERE id IN (SELECT id FROM webhook_inbox
-                    WHERE status = 'pending' AND next_attempt_at <= $1
-                      AND (locked_until IS NULL OR locked_until < $1)
-                    ORDER BY next_attempt_at, id LIMIT $2
-                    FOR UPDATE SKIP LOCKED)
-      RETURNING id, source, notification_id, shop_id, event_type, payload, attempts, received_at`,
-    [input.now, input.limit, input.leaseMs],
-  );
-  return rows.sort((a, b) => a.id - b.id);
-}
-
-/** Records how an event ended. */
-export async function finishInboxEvent(
-  db: Queryable,
-  input: { id: number; outcome: InboxOutcome; now: Date },
-): Promise<void> {
-  await db.query(
-    `UPDATE webhook_inbox SET status = $2, processed_at = $3, locked_until = NULL, last_error = NULL WHERE id = $1`,
-    [input.id, input.outcome, input.now],
-  );
-}
-
-/** Records a failed attempt: retried at `retryAt`, or left `failed` for an operator when null. */
-export async function failInboxEvent(
-  db: Queryable,
-  input: { id: number; error: string; retryAt: Date | null },
-): Promise<void> {
-  await db.query(
-    `UPDATE webhook_inbox
-        SET status = CASE WHEN $3::timestamptz IS NULL THEN 'failed' ELSE 'pending' END,
-            next_attempt_at = coalesce($3, next_attempt_at), locked_until = NULL, last_error = $2
-      WHERE id = $1`,
-    [input.id, input.error.slice(0, 1000), input.retryAt],
-  );
-}
+export const INBOX_TABLE: WorkTable = {
+  table: 'webhook_inbox',
+  returning: 'id, source, notification_id, shop_id, event_type, payload, attempts, received_at',
+  doneStatus: 'processed',
+  doneAtColumn: 'processed_at',
+  givenUpStatus: 'failed',
+  givenUpIsDone: false,
+  retry: { maxAttempts: 10, baseDelayMs: 1_000, maxDelayMs: 10 * 60_000 },
+};
 
 /** Puts a shop's parked events back in line once the shop is registered; returns how many. */
 export async function resumeEventsOfShop(

@@ -6,12 +6,7 @@ export {
   type InboxEvent,
   type InboxOutcome,
 } from './inbox-queries.ts';
-export {
-  inboxRetryDelayMs,
-  processInboxBatch,
-  type InboxHandler,
-  type InboxProcessorDeps,
-} from './inbox-processor.ts';
+export { processInboxBatch, type InboxHandler, type InboxProcessorDeps } from './inbox-processor.ts';
 export {
   registerTiktokWebhookRoute,
   WEBHOOK_BODY_LIMIT,

@@ -1,17 +1,11 @@
-import type { Database } from '../db/index.ts';
+import { workDueRows, type Database } from '../db/index.ts';
 import {
   isPermanentDeliveryError,
   postSlackMessage,
   type EmailSender,
 } from '../integrations/notify/index.ts';
 import type { Clock } from '../shared/clock.ts';
-import { describeError } from '../shared/errors.ts';
-import {
-  claimDueNotifications,
-  markNotificationFailed,
-  markNotificationSent,
-  type OutboxRow,
-} from './outbox-queries.ts';
+import { OUTBOX_TABLE, type OutboxRow } from './outbox-queries.ts';
 
 export interface DispatchDeps {
   readonly db: Database;
@@ -20,44 +14,21 @@ export interface DispatchDeps {
   readonly email: EmailSender | undefined;
 }
 
-const MAX_ATTEMPTS = 8;
-
-/** Backoff before attempt n+1: 5 s, 10 s, 20 s ... capped at 30 min; null once attempts are spent. */
-export function nextAttemptDelayMs(attempts: number): number | null {
-  if (attempts >= MAX_ATTEMPTS) return null;
-  return Math.min(5_000 * 2 ** (attempts - 1), 30 * 60_000);
-}
-
-/** Sends every due notification once; returns how many were sent and how many failed this round. */
+/**
+ * Sends every due notification once; returns how many were sent and how many failed this round. A
+ * failed one is retried with backoff, or left failed at once when the channel refused it for good.
+ */
 export async function dispatchDueNotifications(
   deps: DispatchDeps,
   options: { limit?: number } = {},
 ): Promise<{ sent: number; failed: number }> {
-  const due = await claimDueNotifications(deps.db, {
-    now: new Date(deps.clock.now()),
-    limit: options.limit ?? 50,
-    leaseMs: 60_000,
-  });
-  let sent = 0;
-  let failed = 0;
-  await Promise.all(
-    due.map(async (row) => {
-      try {
-        await deliver(deps, row);
-        await markNotificationSent(deps.db, { id: row.id, now: new Date(deps.clock.now()) });
-        sent += 1;
-      } catch (error) {
-        failed += 1;
-        const delay = isPermanentDeliveryError(error) ? null : nextAttemptDelayMs(row.attempts);
-        await markNotificationFailed(deps.db, {
-          id: row.id,
-          error: describeError(error),
-          retryAt: delay === null ? null : new Date(deps.clock.now() + delay),
-        });
-      }
-    }),
+  const round = await workDueRows<OutboxRow, void>(
+    deps,
+    OUTBOX_TABLE,
+    { limit: options.limit ?? 50, leaseMs: 60_000 },
+    { run: (row) => deliver(deps, row), isFinal: isPermanentDeliveryError },
   );
-  return { sent, failed };
+  return { sent: round.done, failed: round.failed };
 }
 
 async function deliver(deps: DispatchDeps, row: OutboxRow): Promise<void> {

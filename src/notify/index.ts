@@ -1,4 +1,4 @@
-export { dispatchDueNotifications, nextAttemptDelayMs, type DispatchDeps } from './dispatcher.ts';
+export { dispatchDueNotifications, type DispatchDeps } from './dispatcher.ts';
 export { startNotificationDispatcher } from './dispatch-loop.ts';
 export { notify } from './notify.ts';
 export { notifyCustomer } from './notify-customer.ts';

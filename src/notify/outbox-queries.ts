@@ -1,4 +1,4 @@
-import type { Queryable } from '../db/index.ts';
+import type { Queryable, WorkTable } from '../db/index.ts';
 import type { PlannedNotification } from './routing.ts';
 
 /** An outbox row as the dispatcher and the operator API see it. */
@@ -47,48 +47,20 @@ export async function enqueueNotifications(
 }
 
 /**
- * Claims up to `limit` due notifications under a lease: pending ones whose time has come, and
- * 'sending' ones whose sender died (lease expired). SKIP LOCKED lets several processes dispatch.
+ * The outbox as a work table (src/db/work-table.ts): due notifications are claimed as 'sending'
+ * under a lease (a sender that died leaves them 'sending' until it passes), tried 8 times, 5 s
+ * doubling to 30 min apart, then left `failed` with the reason for an operator.
  */
-export async function claimDueNotifications(
-  db: Queryable,
-  input: { now: Date; limit: number; leaseMs: number },
-): Promise<OutboxRow[]> {
-  const { rows } = await db.query<OutboxRow>(
-    `UPDATE notifications SET status = 'sending', attempts = attempts + 1,
-            locked_until = $1::timestamptz + $3 * interval '1 millisecond'
-      WHERE id IN (SELECT id FROM notifications
-                    WHERE (status = 'pending' AND next_attempt_at <= $1)
-                       OR (status = 'sending' AND locked_until < $1)
-                    ORDER BY next_attempt_at LIMIT $2
-                    FOR UPDATE SKIP LOCKED)
-      RETURNING *`,
-    [input.now, input.limit, input.leaseMs],
-  );
-  return rows;
-}
-
-/** Records a delivery. */
-export async function markNotificationSent(db: Queryable, input: { id: number; now: Date }): Promise<void> {
-  await db.query(
-    `UPDATE notifications SET status = 'sent', sent_at = $2, locked_until = NULL, last_error = NULL WHERE id = $1`,
-    [input.id, input.now],
-  );
-}
-
-/** Records a failed attempt: retried at `retryAt`, or `failed` for an operator when retryAt is null. */
-export async function markNotificationFailed(
-  db: Queryable,
-  input: { id: number; error: string; retryAt: Date | null },
-): Promise<void> {
-  await db.query(
-    `UPDATE notifications
-        SET status = CASE WHEN $3::timestamptz IS NULL THEN 'failed' ELSE 'pending' END,
-            next_attempt_at = coalesce($3, next_attempt_at), locked_until = NULL, last_error = $2
-      WHERE id = $1`,
-    [input.id, input.error.slice(0, 1000), input.retryAt],
-  );
-}
+export const OUTBOX_TABLE: WorkTable = {
+  table: 'notifications',
+  returning: '*',
+  leasedStatus: 'sending',
+  doneStatus: 'sent',
+  doneAtColumn: 'sent_at',
+  givenUpStatus: 'failed',
+  givenUpIsDone: false,
+  retry: { maxAttempts: 8, baseDelayMs: 5_000, maxDelayMs: 30 * 60_000 },
+};
 
 /** The newest notifications, for the operator. */
 export async function listNotifications(db: Queryable, limit = 100): Promise<OutboxRow[]> {

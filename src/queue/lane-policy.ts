@@ -1,12 +1,10 @@
 import type { Priority } from '../orders/index.ts';
+import type { RetryPolicy } from '../shared/backoff.ts';
 
 /** How a lane is worked: how many orders at once, how long a step may take, how failures retry. */
-export interface LanePolicy {
+export interface LanePolicy extends RetryPolicy {
   readonly concurrency: number;
   readonly timeoutMs: number;
-  readonly maxAttempts: number;
-  readonly baseDelayMs: number;
-  readonly maxDelayMs: number;
 }
 
 /** The design's lane settings: viral retries aggressively, automated barely (it has a human fallback). */
@@ -17,16 +15,5 @@ export const DEFAULT_LANE_POLICIES: Readonly<Record<Priority, LanePolicy>> = {
   automated: { concurrency: 200, timeoutMs: 15_000, maxAttempts: 2, baseDelayMs: 1_000, maxDelayMs: 1_000 },
 };
 
-/**
- * The one retry decision for a failed step: when to try again (exponential backoff with full
- * jitter, capped), or null when the lane's attempts are spent and the order goes to review.
- */
-export function retryDelayMs(
-  policy: LanePolicy,
-  attempts: number,
-  random: () => number = Math.random,
-): number | null {
-  if (attempts >= policy.maxAttempts) return null;
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempts - 1));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
+/** A failed step's retry decision: the shared backoff (equal jitter), null once the lane's attempts are spent. */
+export { retryDelayMs } from '../shared/backoff.ts';

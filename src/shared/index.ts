@@ -8,3 +8,4 @@ export { parseBody } from './parse-body.ts';
 export type { Service } from './service.ts';
 export type { Endpoints } from './endpoints.ts';
 export { mulberry32 } from './random.ts';
+export { backoffDelayMs, retryDelayMs, type Backoff, type Jitter, type RetryPolicy } from './backoff.ts';

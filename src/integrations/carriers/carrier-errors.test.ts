@@ -6,7 +6,6 @@ import {
   isCarrierRateLimitedError,
   isCarrierTransientError,
   isRetryableCarrierFailure,
-  parseRetryAfter,
 } from './carrier-errors.ts';
 import { amountToCents } from './carrier-port.ts';
 
@@ -36,17 +35,6 @@ describe('classifyHttpFailure', () => {
   it('plain errors are not carrier errors and are not retried', () => {
     expect(isCarrierTransientError(new Error('boom'))).toBe(false);
     expect(isRetryableCarrierFailure('nope')).toBe(false);
-  });
-});
-
-describe('parseRetryAfter', () => {
-  it.each([
-    { header: '3', expected: 3000 },
-    { header: new Date(NOW + 5000).toUTCString(), expected: 5000 },
-    { header: null, expected: undefined },
-    { header: 'soon', expected: undefined },
-  ])('reads $header as $expected ms', ({ header, expected }) => {
-    expect(parseRetryAfter(header, NOW)).toBe(expected);
   });
 });
 

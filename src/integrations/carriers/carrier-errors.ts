@@ -1,22 +1,28 @@
 /**
- * Failures from a carrier API, classified for the worker: transient (retry with backoff),
- * rate-limited (retry after the given time), permanent (do not retry), auth (fix credentials).
- * One branded class per failure, each with an `isX()` guard, so instanceof across copies is not needed.
+ * Failures from a carrier API, as the shared integration failure kinds (../integration-error.ts):
+ * transient (retry with backoff), throttled (HTTP 429: retry after the given time), permanent (do
+ * not retry), auth (fix credentials). One class per kind, each with an `isX()` guard.
  */
-const brand = Symbol.for('creatorflow.carrierError');
-
-export type CarrierFailureKind = 'transient' | 'rate_limited' | 'permanent' | 'auth';
+import {
+  IntegrationError,
+  failureGuard,
+  failureKindOfStatus,
+  isRetryableFailure,
+  parseRetryAfterMs,
+} from '../integration-error.ts';
 
 /** Base of every classified carrier failure. */
-export abstract class CarrierError extends Error {
-  readonly [brand] = true;
-  abstract readonly kind: CarrierFailureKind;
+export abstract class CarrierError extends IntegrationError {
+  readonly integration = 'carrier';
+  /** The HTTP status (undefined for network errors and timeouts). */
+  readonly status: number | undefined;
   constructor(
     message: string,
-    readonly status: number | undefined,
-    options?: { cause?: unknown },
+    status: number | undefined,
+    options?: { cause?: unknown; retryAfterMs?: number | undefined },
   ) {
-    super(message, options);
+    super(message, { httpStatus: status, ...options });
+    this.status = status;
   }
 }
 
@@ -29,13 +35,9 @@ export class CarrierTransientError extends CarrierError {
 /** 429: retry after `retryAfterMs` when the API said how long. */
 export class CarrierRateLimitedError extends CarrierError {
   override readonly name = 'CarrierRateLimitedError';
-  readonly kind = 'rate_limited';
-  constructor(
-    message: string,
-    readonly retryAfterMs: number | undefined,
-    options?: { cause?: unknown },
-  ) {
-    super(message, 429, options);
+  readonly kind = 'throttled';
+  constructor(message: string, retryAfterMs: number | undefined, options?: { cause?: unknown }) {
+    super(message, 429, { ...options, retryAfterMs });
   }
 }
 
@@ -52,38 +54,19 @@ export class CarrierAuthError extends CarrierError {
 }
 
 /** Any classified carrier failure. */
-export function isCarrierError(value: unknown): value is CarrierError {
-  return typeof value === 'object' && value !== null && brand in value;
-}
+export const isCarrierError = failureGuard<CarrierError>('carrier');
 /** A failure worth retrying with backoff (5xx, network error, timeout). */
-export function isCarrierTransientError(value: unknown): value is CarrierTransientError {
-  return isCarrierError(value) && value.kind === 'transient';
-}
+export const isCarrierTransientError = failureGuard<CarrierTransientError>('carrier', 'transient');
 /** HTTP 429: retry after `retryAfterMs`. */
-export function isCarrierRateLimitedError(value: unknown): value is CarrierRateLimitedError {
-  return isCarrierError(value) && value.kind === 'rate_limited';
-}
+export const isCarrierRateLimitedError = failureGuard<CarrierRateLimitedError>('carrier', 'throttled');
 /** A 4xx the same request will always get. */
-export function isCarrierPermanentError(value: unknown): value is CarrierPermanentError {
-  return isCarrierError(value) && value.kind === 'permanent';
-}
+export const isCarrierPermanentError = failureGuard<CarrierPermanentError>('carrier', 'permanent');
 /** 401/403: the token is wrong; retrying cannot help. */
-export function isCarrierAuthError(value: unknown): value is CarrierAuthError {
-  return isCarrierError(value) && value.kind === 'auth';
-}
+export const isCarrierAuthError = failureGuard<CarrierAuthError>('carrier', 'auth');
 
-/** The one retry decision: only transient and rate-limited failures are retried. */
+/** The one retry decision, for carrier failures: only transient and rate-limited ones are retried. */
 export function isRetryableCarrierFailure(error: unknown): boolean {
-  return isCarrierTransientError(error) || isCarrierRateLimitedError(error);
-}
-
-/** Parses a Retry-After header (seconds or an HTTP date) into milliseconds from `now`. */
-export function parseRetryAfter(header: string | null, now: number): number | undefined {
-  if (header === null || header.trim() === '') return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+  return isCarrierError(error) && isRetryableFailure(error);
 }
 
 /** Classifies an HTTP answer that was not 2xx. */
@@ -93,8 +76,15 @@ export function classifyHttpFailure(
   retryAfter: string | null,
   now: number,
 ): CarrierError {
-  if (status === 429) return new CarrierRateLimitedError(message, parseRetryAfter(retryAfter, now));
-  if (status === 401 || status === 403) return new CarrierAuthError(message, status);
-  if (status === 408 || status >= 500) return new CarrierTransientError(message, status);
-  return new CarrierPermanentError(message, status);
+  const kind = failureKindOfStatus(status);
+  switch (kind) {
+    case 'throttled':
+      return new CarrierRateLimitedError(message, parseRetryAfterMs(retryAfter, now));
+    case 'auth':
+      return new CarrierAuthError(message, status);
+    case 'transient':
+      return new CarrierTransientError(message, status);
+    case 'permanent':
+      return new CarrierPermanentError(message, status);
+  }
 }

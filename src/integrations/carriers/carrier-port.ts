@@ -162,3 +162,19 @@ export function amountToCents(amount: string): number {
 export function isLivePurchase(status: TransactionStatus): boolean {
   return status === 'QUEUED' || status === 'WAITING' || status === 'SUCCESS';
 }
+
+/** An address as both aggregators' JSON spells it (street1, zip ...), empty optional fields left out. */
+export function addressFields(a: Address): Record<string, string> {
+  const out: Record<string, string> = {
+    name: a.name,
+    street1: a.street1,
+    city: a.city,
+    state: a.state,
+    zip: a.zip,
+    country: a.country,
+  };
+  if (a.street2) out.street2 = a.street2;
+  if (a.phone) out.phone = a.phone;
+  if (a.email) out.email = a.email;
+  return out;
+}

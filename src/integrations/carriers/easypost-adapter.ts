@@ -1,5 +1,4 @@
 import type {
-  Address,
   CarrierPort,
   CarrierProvider,
   CarrierToken,
@@ -7,8 +6,8 @@ import type {
   Parcel,
   Rate,
 } from './carrier-port.ts';
-import { amountToCents, isLivePurchase } from './carrier-port.ts';
-import { createHttpJson, parseAnswer as parse } from './http-json.ts';
+import { addressFields, amountToCents, isLivePurchase } from './carrier-port.ts';
+import { createHttpJson, parseAnswer as parse, type HttpJsonOptions } from './http-json.ts';
 import {
   easyPostAddress,
   easyPostShipment,
@@ -18,13 +17,9 @@ import {
 } from './easypost-schemas.ts';
 import { fromEasyPostTrackingStatus } from './tracking-status.ts';
 
-export interface EasyPostAdapterOptions {
-  /** `https://api.easypost.com/v2` in live mode. */
-  baseUrl: string;
+/** `baseUrl` is `https://api.easypost.com/v2` in live mode. */
+export interface EasyPostAdapterOptions extends Omit<HttpJsonOptions, 'headers'> {
   apiKey: string;
-  timeoutMs?: number;
-  fetch?: typeof fetch;
-  now?: () => number;
   maxListPages?: number;
 }
 
@@ -49,11 +44,8 @@ const OZ_PER: Readonly<Record<Parcel['massUnit'], number>> = { oz: 1, lb: 16, g:
  */
 export function createEasyPostAdapter(options: EasyPostAdapterOptions): CarrierPort {
   const http = createHttpJson({
-    baseUrl: options.baseUrl,
+    ...options,
     headers: { authorization: `Basic ${Buffer.from(`${options.apiKey}:`).toString('base64')}` },
-    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-    ...(options.now === undefined ? {} : { now: options.now }),
   });
   const maxPages = options.maxListPages ?? 5;
 
@@ -61,7 +53,7 @@ export function createEasyPostAdapter(options: EasyPostAdapterOptions): CarrierP
     name: 'easypost',
 
     async validateAddress(address) {
-      const raw = await http('POST', '/addresses', { address: toAddress(address), verify: ['delivery'] });
+      const raw = await http('POST', '/addresses', { address: addressFields(address), verify: ['delivery'] });
       const parsed = parse(easyPostAddress, raw, 'address');
       const delivery = parsed.verifications?.delivery;
       return {
@@ -77,8 +69,8 @@ export function createEasyPostAdapter(options: EasyPostAdapterOptions): CarrierP
       const inches = p.distanceUnit === 'in' ? 1 : 1 / 2.54;
       const raw = await http('POST', '/shipments', {
         shipment: {
-          from_address: toAddress(shipment.from),
-          to_address: toAddress(shipment.to),
+          from_address: addressFields(shipment.from),
+          to_address: addressFields(shipment.to),
           parcel: {
             length: round1(p.length * inches),
             width: round1(p.width * inches),
@@ -203,21 +195,6 @@ function toTransaction(s: EasyPostShipment): LabelTransaction {
     metadata: s.reference ?? undefined,
     messages: bought ? [] : [{ source: 'easypost', code: 'not_purchased', text: 'shipment has no label' }],
   };
-}
-
-function toAddress(a: Address): Record<string, string> {
-  const out: Record<string, string> = {
-    name: a.name,
-    street1: a.street1,
-    city: a.city,
-    state: a.state,
-    zip: a.zip,
-    country: a.country,
-  };
-  if (a.street2) out.street2 = a.street2;
-  if (a.phone) out.phone = a.phone;
-  if (a.email) out.email = a.email;
-  return out;
 }
 
 function round1(n: number): number {

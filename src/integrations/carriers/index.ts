@@ -31,8 +31,6 @@ export {
   isCarrierRateLimitedError,
   isCarrierTransientError,
   isRetryableCarrierFailure,
-  parseRetryAfter,
-  type CarrierFailureKind,
 } from './carrier-errors.ts';
 export {
   TRACKING_MEANINGS,
@@ -64,7 +62,6 @@ export {
   countsAgainstBreaker,
   createIntegrationPolicy,
   isRefusedByPolicy,
-  retryDelayMs,
   type BreakerState,
   type IntegrationPolicy,
   type IntegrationPolicyOptions,

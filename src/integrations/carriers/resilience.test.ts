@@ -1,23 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import { BrokenCircuitError } from 'cockatiel';
 import { CarrierPermanentError, CarrierRateLimitedError, CarrierTransientError } from './carrier-errors.ts';
-import { createIntegrationPolicy, retryDelayMs } from './resilience.ts';
+import { failureRetryDelayMs } from '../retry-policy.ts';
+import { createIntegrationPolicy, policyBackoff } from './resilience.ts';
 
 const fast = { initialDelayMs: 1, maxDelayMs: 5, timeoutMs: 1000, halfOpenAfterMs: 20, random: () => 0.5 };
 
-describe('retryDelayMs', () => {
+const delayOf = (
+  attempt: number,
+  error: unknown,
+  options: { initialDelayMs: number; maxDelayMs: number },
+  random: () => number,
+) => failureRetryDelayMs(attempt, error, policyBackoff(options), random);
+
+describe("an integration policy's retry delay", () => {
   it('grows exponentially with jitter inside [ceiling/2, ceiling]', () => {
     const options = { initialDelayMs: 100, maxDelayMs: 10_000 };
-    expect(retryDelayMs(1, undefined, options, () => 0)).toBe(50);
-    expect(retryDelayMs(3, undefined, options, () => 0.999)).toBeLessThanOrEqual(400);
-    expect(retryDelayMs(3, undefined, options, () => 0)).toBe(200);
-    expect(retryDelayMs(20, undefined, options, () => 1)).toBe(10_000);
+    expect(delayOf(1, undefined, options, () => 0)).toBe(50);
+    expect(delayOf(3, undefined, options, () => 0.999)).toBeLessThanOrEqual(400);
+    expect(delayOf(3, undefined, options, () => 0)).toBe(200);
+    expect(delayOf(20, undefined, options, () => 1)).toBe(10_000);
   });
 
   it('follows Retry-After when a rate limit names it, capped at the maximum delay', () => {
     const options = { initialDelayMs: 100, maxDelayMs: 10_000 };
-    expect(retryDelayMs(1, new CarrierRateLimitedError('429', 2500), options, () => 0)).toBe(2500);
-    expect(retryDelayMs(1, new CarrierRateLimitedError('429', 60_000), options, () => 0)).toBe(10_000);
+    expect(delayOf(1, new CarrierRateLimitedError('429', 2500), options, () => 0)).toBe(2500);
+    expect(delayOf(1, new CarrierRateLimitedError('429', 60_000), options, () => 0)).toBe(10_000);
   });
 });
 

@@ -3,18 +3,18 @@ import {
   BulkheadRejectedError,
   CircuitState,
   ConsecutiveBreaker,
-  DelegateBackoff,
   TaskCancelledError,
   TimeoutStrategy,
   bulkhead,
   circuitBreaker,
   handleWhen,
-  retry,
   timeout,
   wrap,
   type IPolicy,
 } from 'cockatiel';
-import { isCarrierRateLimitedError, isRetryableCarrierFailure } from './carrier-errors.ts';
+import type { Backoff } from '../../shared/backoff.ts';
+import { createRetryPolicy, onRetry, type RetryEvent } from '../retry-policy.ts';
+import { isRetryableCarrierFailure } from './carrier-errors.ts';
 
 export type BreakerState = 'closed' | 'open' | 'half-open' | 'isolated';
 
@@ -59,7 +59,7 @@ export interface IntegrationPolicy {
   /** Subscribes to breaker changes (for metrics and logs); returns the unsubscribe function. */
   onBreakerStateChange(listener: (state: BreakerState) => void): () => void;
   /** Subscribes to retries; returns the unsubscribe function. */
-  onRetry(listener: (event: { attempt: number; delayMs: number; error: unknown }) => void): () => void;
+  onRetry(listener: (event: RetryEvent) => void): () => void;
 }
 
 /** A failure the breaker counts: the integration looks unhealthy (not a 4xx about our request). */
@@ -71,18 +71,14 @@ export function countsAgainstBreaker(error: unknown): boolean {
   );
 }
 
-/** The delay before retry `attempt` (1-based): Retry-After when the API gave one, else full jitter. */
-export function retryDelayMs(
-  attempt: number,
-  error: unknown,
+/**
+ * An integration's backoff: equal jitter, the delay before retry n in [ceiling/2, ceiling] with the
+ * ceiling min(max, initial·2^(n-1)), and never sooner than a Retry-After (failureRetryDelayMs).
+ */
+export function policyBackoff(
   options: Pick<IntegrationPolicyOptions, 'initialDelayMs' | 'maxDelayMs'>,
-  random: () => number,
-): number {
-  if (isCarrierRateLimitedError(error) && error.retryAfterMs !== undefined) {
-    return Math.min(error.retryAfterMs, options.maxDelayMs);
-  }
-  const ceiling = Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** (attempt - 1));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+): Backoff {
+  return { baseDelayMs: options.initialDelayMs, maxDelayMs: options.maxDelayMs, jitter: 'equal' };
 }
 
 /** Builds the policy for one integration (one per carrier, one for TikTok...). */
@@ -91,23 +87,15 @@ export function createIntegrationPolicy(
   overrides: Partial<IntegrationPolicyOptions> = {},
 ): IntegrationPolicy {
   const options = { ...DEFAULT_POLICY_OPTIONS, ...overrides };
-  const random = options.random ?? Math.random;
   const timeoutPolicy = timeout(options.timeoutMs, TimeoutStrategy.Aggressive);
   const breaker = circuitBreaker(handleWhen(countsAgainstBreaker), {
     halfOpenAfter: options.halfOpenAfterMs,
     breaker: new ConsecutiveBreaker(options.breakerThreshold),
   });
-  const retryPolicy = retry(handleWhen(countsAgainstBreaker), {
-    maxAttempts: options.maxAttempts - 1,
-    backoff: new DelegateBackoff<{ attempt: number; result: { error?: Error } | { value: unknown } }>(
-      (context) =>
-        retryDelayMs(
-          context.attempt,
-          'error' in context.result ? context.result.error : undefined,
-          options,
-          random,
-        ),
-    ),
+  const retryPolicy = createRetryPolicy(countsAgainstBreaker, {
+    maxAttempts: options.maxAttempts,
+    backoff: policyBackoff(options),
+    random: options.random ?? Math.random,
   });
   const limiter = bulkhead(options.concurrency, options.queue);
   let openedAt = 0;
@@ -127,16 +115,7 @@ export function createIntegrationPolicy(
       const subscription = breaker.onStateChange((state) => listener(toBreakerState(state)));
       return () => subscription.dispose();
     },
-    onRetry(listener) {
-      const subscription = retryPolicy.onRetry((event) =>
-        listener({
-          attempt: event.attempt,
-          delayMs: event.delay,
-          error: 'error' in event ? event.error : undefined,
-        }),
-      );
-      return () => subscription.dispose();
-    },
+    onRetry: (listener) => onRetry(retryPolicy, listener),
   };
 }
 

@@ -1,6 +1,5 @@
 import type { z } from 'zod';
 import type {
-  Address,
   AddressValidation,
   CarrierMessage,
   CarrierPort,
@@ -10,8 +9,8 @@ import type {
   TransactionStatus,
   TrackingInfo,
 } from './carrier-port.ts';
-import { amountToCents, isLivePurchase } from './carrier-port.ts';
-import { createHttpJson, parseAnswer as parse } from './http-json.ts';
+import { addressFields, amountToCents, isLivePurchase } from './carrier-port.ts';
+import { createHttpJson, parseAnswer as parse, type HttpJsonOptions } from './http-json.ts';
 import type { shippoMessages } from './shippo-schemas.ts';
 import {
   shippoAddress,
@@ -25,13 +24,9 @@ import {
 } from './shippo-schemas.ts';
 import { fromShippoTrackingStatus } from './tracking-status.ts';
 
-export interface ShippoAdapterOptions {
-  /** `https://api.goshippo.com` in live mode, the simulator's URL in sandbox and tests. */
-  baseUrl: string;
+/** `baseUrl` is `https://api.goshippo.com` in live mode, the simulator's URL in sandbox and tests. */
+export interface ShippoAdapterOptions extends Omit<HttpJsonOptions, 'headers'> {
   token: string;
-  timeoutMs?: number;
-  fetch?: typeof fetch;
-  now?: () => number;
   /** How many pages of `GET /transactions` a metadata lookup reads at most. */
   maxListPages?: number;
 }
@@ -51,11 +46,8 @@ const STATUSES: readonly TransactionStatus[] = [
 /** The Shippo REST adapter (API version 2018-02-08) behind the carrier port. */
 export function createShippoAdapter(options: ShippoAdapterOptions): CarrierPort {
   const http = createHttpJson({
-    baseUrl: options.baseUrl,
+    ...options,
     headers: { authorization: `ShippoToken ${options.token}`, 'shippo-api-version': '2018-02-08' },
-    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-    ...(options.now === undefined ? {} : { now: options.now }),
   });
   const maxPages = options.maxListPages ?? 5;
 
@@ -63,14 +55,14 @@ export function createShippoAdapter(options: ShippoAdapterOptions): CarrierPort 
     name: 'shippo',
 
     async validateAddress(address) {
-      const raw = await http('POST', '/addresses', { ...toShippoAddress(address), validate: true });
+      const raw = await http('POST', '/addresses', { ...addressFields(address), validate: true });
       return toValidation(parse(shippoAddress, raw, 'address'));
     },
 
     async getRates(shipment) {
       const raw = await http('POST', '/shipments', {
-        address_from: toShippoAddress(shipment.from),
-        address_to: toShippoAddress(shipment.to),
+        address_from: addressFields(shipment.from),
+        address_to: addressFields(shipment.to),
         parcels: [
           {
             length: String(shipment.parcel.length),
@@ -198,21 +190,6 @@ export function toTracking(track: ShippoTrack, carrier: TrackingInfo['carrier'])
     eta: track.eta ?? undefined,
     history,
   };
-}
-
-function toShippoAddress(a: Address): Record<string, string> {
-  const out: Record<string, string> = {
-    name: a.name,
-    street1: a.street1,
-    city: a.city,
-    state: a.state,
-    zip: a.zip,
-    country: a.country,
-  };
-  if (a.street2) out.street2 = a.street2;
-  if (a.phone) out.phone = a.phone;
-  if (a.email) out.email = a.email;
-  return out;
 }
 
 function toValidation(a: z.infer<typeof shippoAddress>): AddressValidation {

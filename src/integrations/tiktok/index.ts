@@ -24,7 +24,6 @@ export {
   DEFAULT_TIKTOK_RETRY,
   MAX_ORDER_IDS_PER_CALL,
   createTiktokClient,
-  tiktokRetryDelayMs,
   type TiktokClientOptions,
   type TiktokRetryOptions,
 } from './tiktok-client.ts';
@@ -36,14 +35,11 @@ export {
   TiktokPermanentError,
   TiktokThrottledError,
   TiktokTransientError,
-  classifyTiktokFailure,
-  isRetryableTiktokFailure,
   isTiktokApiError,
   isTiktokAuthError,
   isTiktokPermanentError,
   isTiktokThrottledError,
   isTiktokTransientError,
-  type TiktokFailureKind,
 } from './tiktok-errors.ts';
 export { orderSchema, orderStatusSchema } from './tiktok-schemas.ts';
 export { createOrderDetailBatcher, type OrderDetailBatcher } from './order-detail-batcher.ts';

@@ -1,17 +1,17 @@
-import { DelegateBackoff, handleWhen, retry } from 'cockatiel';
 import { request, type Dispatcher } from 'undici';
 import { z } from 'zod';
+import type { Backoff } from '../../shared/backoff.ts';
 import { systemClock, type Clock } from '../../shared/clock.ts';
+import { parseRetryAfterMs } from '../integration-error.ts';
+import { createRetryPolicy, onRetry, type RetryEvent } from '../retry-policy.ts';
 import { queryText, signApiRequest, type QueryValue } from './api-signature.ts';
 import {
   TiktokPermanentError,
   TiktokTransientError,
   isRetryableTiktokFailure,
-  isTiktokThrottledError,
-  parseRetryAfterMs,
   tiktokFailure,
 } from './tiktok-errors.ts';
-import type { ShopCredentials, TiktokShopApi } from './tiktok-port.ts';
+import type { ShopCredentials, TiktokShopApi, TokenGrant } from './tiktok-port.ts';
 import {
   cancellationSchema,
   envelopeSchema,
@@ -52,7 +52,7 @@ export interface TiktokClientOptions {
   /** Per attempt, ms (default 10 s). */
   timeoutMs?: number;
   /** Told of every retry (for metrics and logs). */
-  onRetry?: (event: { attempt: number; delayMs: number; error: unknown }) => void;
+  onRetry?: (event: RetryEvent) => void;
   /** undici dispatcher (connection pool); the global one by default. */
   dispatcher?: Dispatcher;
 }
@@ -64,21 +64,11 @@ export const DEFAULT_TIKTOK_RETRY: Readonly<Omit<TiktokRetryOptions, 'random'>> 
 };
 
 /**
- * The delay before retry `attempt` (1-based): full jitter, uniform in [0, min(max, initial·2^(attempt-1))],
- * but at least the Retry-After TikTok gave (capped at `maxDelayMs`).
+ * TikTok's backoff: full jitter, the delay before retry n uniform in [0, min(max, initial·2^(n-1))),
+ * and never sooner than a Retry-After TikTok gave (failureRetryDelayMs).
  */
-export function tiktokRetryDelayMs(
-  attempt: number,
-  error: unknown,
-  options: Pick<TiktokRetryOptions, 'initialDelayMs' | 'maxDelayMs'>,
-  random: () => number,
-): number {
-  const ceiling = Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** Math.max(0, attempt - 1));
-  const jittered = Math.floor(random() * ceiling);
-  if (isTiktokThrottledError(error) && error.retryAfterMs !== undefined) {
-    return Math.min(options.maxDelayMs, Math.max(error.retryAfterMs, jittered));
-  }
-  return jittered;
+export function tiktokBackoff(options: Pick<TiktokRetryOptions, 'initialDelayMs' | 'maxDelayMs'>): Backoff {
+  return { baseDelayMs: options.initialDelayMs, maxDelayMs: options.maxDelayMs, jitter: 'full' };
 }
 
 interface ApiCall<T> {
@@ -111,28 +101,12 @@ export function createTiktokClient(options: TiktokClientOptions): TiktokShopApi 
     random: Math.random,
     ...options.retry,
   };
-  const retryPolicy = retry(handleWhen(isRetryableTiktokFailure), {
-    maxAttempts: Math.max(0, retryOptions.maxAttempts - 1),
-    backoff: new DelegateBackoff<{ attempt: number; result: { error?: Error } | { value: unknown } }>(
-      (context) =>
-        tiktokRetryDelayMs(
-          context.attempt,
-          'error' in context.result ? context.result.error : undefined,
-          retryOptions,
-          retryOptions.random,
-        ),
-    ),
+  const retryPolicy = createRetryPolicy(isRetryableTiktokFailure, {
+    maxAttempts: retryOptions.maxAttempts,
+    backoff: tiktokBackoff(retryOptions),
+    random: retryOptions.random,
   });
-  if (options.onRetry) {
-    const listener = options.onRetry;
-    retryPolicy.onRetry((event) =>
-      listener({
-        attempt: event.attempt,
-        delayMs: event.delay,
-        error: 'error' in event ? event.error : undefined,
-      }),
-    );
-  }
+  if (options.onRetry) onRetry(retryPolicy, options.onRetry);
 
   /** One HTTP attempt: returns the envelope's data, or throws a classified error. */
   async function attempt(
@@ -246,26 +220,28 @@ export function createTiktokClient(options: TiktokClientOptions): TiktokShopApi 
     return { accessToken: shop.accessToken, shopCipher: shop.shopCipher };
   }
 
-  return {
-    async exchangeAuthCode(authCode) {
-      const data = await callAuth('/api/v2/token/get', {
-        app_key: options.appKey,
-        app_secret: options.appSecret,
-        auth_code: authCode,
-        grant_type: 'authorized_code',
-      });
-      return parseData(tokenGrantSchema, data, 'GET /api/v2/token/get');
-    },
+  /** A token from the auth service: the app's credentials and the grant (a code or a refresh token). */
+  async function grantToken(path: string, grant: Record<string, string>): Promise<TokenGrant> {
+    const data = await callAuth(path, { app_key: options.appKey, app_secret: options.appSecret, ...grant });
+    return parseData(tokenGrantSchema, data, `GET ${path}`);
+  }
 
-    async refreshAccessToken(refreshToken) {
-      const data = await callAuth('/api/v2/token/refresh', {
-        app_key: options.appKey,
-        app_secret: options.appSecret,
-        refresh_token: refreshToken,
-        grant_type: 'refresh_token',
-      });
-      return parseData(tokenGrantSchema, data, 'GET /api/v2/token/refresh');
-    },
+  /** A signed POST on behalf of one shop. */
+  function postForShop<T>(
+    shop: ShopCredentials,
+    path: string,
+    body: unknown,
+    schema: z.ZodType<T>,
+  ): Promise<T> {
+    return callApi({ method: 'POST', path, body, ...shopCall(shop), schema });
+  }
+
+  return {
+    exchangeAuthCode: (authCode) =>
+      grantToken('/api/v2/token/get', { auth_code: authCode, grant_type: 'authorized_code' }),
+
+    refreshAccessToken: (refreshToken) =>
+      grantToken('/api/v2/token/refresh', { refresh_token: refreshToken, grant_type: 'refresh_token' }),
 
     async getAuthorizedShops(accessToken) {
       const data = await callApi({
@@ -326,49 +302,45 @@ export function createTiktokClient(options: TiktokClientOptions): TiktokShopApi 
     },
 
     async markPackageShipped(shop, input) {
-      const data = await callApi({
-        method: 'POST',
-        path: `/fulfillment/202309/orders/${encodeURIComponent(input.orderId)}/packages`,
-        body: {
+      const data = await postForShop(
+        shop,
+        `/fulfillment/202309/orders/${encodeURIComponent(input.orderId)}/packages`,
+        {
           tracking_number: input.trackingNumber,
           shipping_provider_id: input.shippingProviderId,
           order_line_item_ids: input.orderLineItemIds,
         },
-        ...shopCall(shop),
-        schema: markShippedSchema,
-      });
+        markShippedSchema,
+      );
       return { packageId: data.package_id };
     },
 
     async shipPackage(shop, input) {
-      await callApi({
-        method: 'POST',
-        path: `/fulfillment/202309/packages/${encodeURIComponent(input.packageId)}/ship`,
-        body: { handover_method: input.handoverMethod },
-        ...shopCall(shop),
-        schema: anyData,
-      });
+      await postForShop(
+        shop,
+        `/fulfillment/202309/packages/${encodeURIComponent(input.packageId)}/ship`,
+        { handover_method: input.handoverMethod },
+        anyData,
+      );
     },
 
     async cancelOrder(shop, input) {
-      const data = await callApi({
-        method: 'POST',
-        path: '/return_refund/202309/cancellations',
-        body: { order_id: input.orderId, cancel_reason: input.cancelReason },
-        ...shopCall(shop),
-        schema: cancellationSchema,
-      });
+      const data = await postForShop(
+        shop,
+        '/return_refund/202309/cancellations',
+        { order_id: input.orderId, cancel_reason: input.cancelReason },
+        cancellationSchema,
+      );
       return { cancelId: data.cancel_id };
     },
 
     async updateInventory(shop, input) {
-      await callApi({
-        method: 'POST',
-        path: `/product/202309/products/${encodeURIComponent(input.productId)}/inventory/update`,
-        body: { skus: input.skus },
-        ...shopCall(shop),
-        schema: anyData,
-      });
+      await postForShop(
+        shop,
+        `/product/202309/products/${encodeURIComponent(input.productId)}/inventory/update`,
+        { skus: input.skus },
+        anyData,
+      );
     },
   };
 }

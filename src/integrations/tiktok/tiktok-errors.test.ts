@@ -7,13 +7,12 @@ import {
   isTiktokPermanentError,
   isTiktokThrottledError,
   isTiktokTransientError,
-  parseRetryAfterMs,
   tiktokFailure,
-  type TiktokFailureKind,
 } from './tiktok-errors.ts';
+import type { FailureKind } from '../integration-error.ts';
 
 describe('classifyTiktokFailure', () => {
-  const table: [number | undefined, number | undefined, TiktokFailureKind][] = [
+  const table: [number | undefined, number | undefined, FailureKind][] = [
     [36009002, 200, 'throttled'],
     [36009002, 429, 'throttled'],
     [undefined, 429, 'throttled'],
@@ -77,15 +76,5 @@ describe('TikTok error classes', () => {
   it('keeps the cause', () => {
     const cause = new Error('socket hang up');
     expect(tiktokFailure('x', { httpStatus: 503, cause }).cause).toBe(cause);
-  });
-});
-
-describe('parseRetryAfterMs', () => {
-  it('reads seconds and HTTP dates, and ignores what it cannot read', () => {
-    const now = Date.UTC(2026, 0, 1);
-    expect(parseRetryAfterMs('3', now)).toBe(3000);
-    expect(parseRetryAfterMs(new Date(now + 5000).toUTCString(), now)).toBe(5000);
-    expect(parseRetryAfterMs('soon', now)).toBeUndefined();
-    expect(parseRetryAfterMs(undefined, now)).toBeUndefined();
   });
 });

@@ -1,15 +1,20 @@
 /**
- * Failures from the TikTok Shop Open API, classified for the worker. One branded class per class of
- * failure, each with an `isX()` guard (instanceof across module copies is not needed):
+ * Failures from the TikTok Shop Open API, as the shared integration failure kinds
+ * (../integration-error.ts). One class per kind, each with an `isX()` guard:
  * - throttled: HTTP 429 or code 36009002. Retry after `retryAfterMs` when given, else back off.
  * - transient: HTTP 5xx/408, code 36009003, network errors, timeouts. Retry with backoff.
  * - auth: codes starting 105 or 360 (other than the two above), HTTP 401/403. Refresh the token or
  *   re-authorise the shop; retrying the same call cannot help.
  * - permanent: everything else (a bad parameter, a bad signature, an unknown order). Do not retry.
  */
-const brand = Symbol.for('creatorflow.tiktokApiError');
-
-export type TiktokFailureKind = 'throttled' | 'auth' | 'transient' | 'permanent';
+import {
+  IntegrationError,
+  failureGuard,
+  failureKindOfStatus,
+  isRetryableFailure,
+  type FailureKind,
+  type IntegrationFailureDetails,
+} from '../integration-error.ts';
 
 /** TikTok's code meaning "too many requests". */
 export const TIKTOK_THROTTLED_CODE = 36009002;
@@ -17,36 +22,26 @@ export const TIKTOK_THROTTLED_CODE = 36009002;
 export const TIKTOK_INTERNAL_ERROR_CODE = 36009003;
 
 /** What TikTok said about a failed call, as far as it said anything. */
-export interface TiktokFailureDetails {
+export interface TiktokFailureDetails extends IntegrationFailureDetails {
   /** TikTok's `code` (undefined when the answer had no envelope, e.g. a network error). */
   readonly code?: number | undefined;
-  /** HTTP status (undefined for network errors and timeouts). */
-  readonly httpStatus?: number | undefined;
   /** TikTok's `message`. */
   readonly tiktokMessage?: string | undefined;
   readonly requestId?: string | undefined;
-  /** From a Retry-After header, when the API gave one. */
-  readonly retryAfterMs?: number | undefined;
-  readonly cause?: unknown;
 }
 
 /** Base of every classified TikTok Shop API failure. */
-export abstract class TiktokApiError extends Error {
-  readonly [brand] = true;
-  abstract readonly kind: TiktokFailureKind;
+export abstract class TiktokApiError extends IntegrationError {
+  readonly integration = 'tiktok';
   readonly code: number | undefined;
-  readonly httpStatus: number | undefined;
   readonly tiktokMessage: string | undefined;
   readonly requestId: string | undefined;
-  readonly retryAfterMs: number | undefined;
 
   constructor(message: string, details: TiktokFailureDetails = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    super(message, details);
     this.code = details.code;
-    this.httpStatus = details.httpStatus;
     this.tiktokMessage = details.tiktokMessage;
     this.requestId = details.requestId;
-    this.retryAfterMs = details.retryAfterMs;
   }
 }
 
@@ -75,46 +70,30 @@ export class TiktokPermanentError extends TiktokApiError {
 }
 
 /** Any classified TikTok Shop API failure. */
-export function isTiktokApiError(value: unknown): value is TiktokApiError {
-  return typeof value === 'object' && value !== null && brand in value;
-}
+export const isTiktokApiError = failureGuard<TiktokApiError>('tiktok');
 /** Throttled (HTTP 429 / 36009002): retry after a delay. */
-export function isTiktokThrottledError(value: unknown): value is TiktokThrottledError {
-  return isTiktokApiError(value) && value.kind === 'throttled';
-}
+export const isTiktokThrottledError = failureGuard<TiktokThrottledError>('tiktok', 'throttled');
 /** Token, credentials or shop authorisation refused: refresh or re-authorise, do not retry as is. */
-export function isTiktokAuthError(value: unknown): value is TiktokAuthError {
-  return isTiktokApiError(value) && value.kind === 'auth';
-}
+export const isTiktokAuthError = failureGuard<TiktokAuthError>('tiktok', 'auth');
 /** 5xx, internal error, network failure or timeout: retry with backoff. */
-export function isTiktokTransientError(value: unknown): value is TiktokTransientError {
-  return isTiktokApiError(value) && value.kind === 'transient';
-}
+export const isTiktokTransientError = failureGuard<TiktokTransientError>('tiktok', 'transient');
 /** Anything else: the same request will always fail. */
-export function isTiktokPermanentError(value: unknown): value is TiktokPermanentError {
-  return isTiktokApiError(value) && value.kind === 'permanent';
-}
+export const isTiktokPermanentError = failureGuard<TiktokPermanentError>('tiktok', 'permanent');
 
-/** The one retry decision: only throttled and transient failures are retried. */
+/** The one retry decision, for TikTok failures: only throttled and transient ones are retried. */
 export function isRetryableTiktokFailure(error: unknown): boolean {
-  return isTiktokThrottledError(error) || isTiktokTransientError(error);
+  return isTiktokApiError(error) && isRetryableFailure(error);
 }
 
-/** Which class a failed answer belongs to, from TikTok's code first and the HTTP status second. */
-export function classifyTiktokFailure(
-  code: number | undefined,
-  httpStatus: number | undefined,
-): TiktokFailureKind {
+/** Which kind a failed answer is, from TikTok's code first and the HTTP status second. */
+export function classifyTiktokFailure(code: number | undefined, httpStatus: number | undefined): FailureKind {
   if (code === TIKTOK_THROTTLED_CODE) return 'throttled';
   if (code === TIKTOK_INTERNAL_ERROR_CODE) return 'transient';
   if (code !== undefined && code !== 0) {
     const text = String(code);
     if (text.startsWith('105') || text.startsWith('360')) return 'auth';
   }
-  if (httpStatus === 429) return 'throttled';
-  if (httpStatus === 401 || httpStatus === 403) return 'auth';
-  if (httpStatus !== undefined && (httpStatus === 408 || httpStatus >= 500)) return 'transient';
-  return 'permanent';
+  return failureKindOfStatus(httpStatus);
 }
 
 /** Builds the error of the right class for a failed answer. */
@@ -130,13 +109,4 @@ export function tiktokFailure(message: string, details: TiktokFailureDetails): T
     case 'permanent':
       return new TiktokPermanentError(message, details);
   }
-}
-
-/** Parses a Retry-After header (seconds or an HTTP date) into milliseconds from `now`. */
-export function parseRetryAfterMs(header: string | undefined, now: number): number | undefined {
-  if (header === undefined || header.trim() === '') return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../db/index.ts';
+import { workDueRows, type Queryable, type WorkTable } from '../../db/index.ts';
 import { notify } from '../../notify/index.ts';
 import { appendOrderEvent } from '../../orders/index.ts';
 import { describeError } from '../../shared/errors.ts';
@@ -19,91 +19,83 @@ class NeedsPerson extends Error {
   override readonly name = 'NeedsPerson';
 }
 
-/** Attempts before a compensation is handed to a person. */
-const MAX_ATTEMPTS = 8;
-
-/** 5 s doubling to 30 min. */
-export function compensationRetryMs(attempts: number): number {
-  return Math.min(5_000 * 2 ** (attempts - 1), 30 * 60_000);
-}
+/**
+ * Compensations as a work table (src/db/work-table.ts): claimed under a 2-minute lease, tried 8
+ * times, 5 s doubling to 30 min apart, then handed over to a person.
+ */
+const COMPENSATIONS_TABLE: WorkTable = {
+  table: 'compensations',
+  returning: 'id, shop_id, order_id, kind, subject, attempts',
+  doneStatus: 'done',
+  doneAtColumn: 'finished_at',
+  givenUpStatus: 'handed_over',
+  givenUpIsDone: true,
+  retry: { maxAttempts: 8, baseDelayMs: 5_000, maxDelayMs: 30 * 60_000 },
+};
 
 /**
  * Carries out due compensations (void a label, cancel on TikTok), each retried with backoff until
  * it succeeds or its attempts are spent, when an operator is told. Returns how many were claimed.
  */
 export async function runDueCompensations(deps: FulfilmentDeps, limit = 20): Promise<number> {
-  const now = new Date(deps.clock.now());
-  const { rows } = await deps.db.query<DueCompensation>(
-    `UPDATE compensations SET attempts = attempts + 1, locked_until = $1::timestamptz + interval '2 minutes'
-      WHERE id IN (SELECT id FROM compensations
-                    WHERE status = 'pending' AND next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until < $1)
-                    ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-      RETURNING id, shop_id, order_id, kind, subject, attempts`,
-    [now, limit],
+  const { claimed } = await workDueRows<DueCompensation, Record<string, unknown>>(
+    deps,
+    COMPENSATIONS_TABLE,
+    { limit, leaseMs: 2 * 60_000 },
+    {
+      run: (row) => (row.kind === 'void_label' ? voidLabel(deps, row) : cancelOnTiktok(deps, row)),
+      onDone: (tx, row, outcome, now) => recordEnd(tx, row, 'compensated', outcome, now),
+      isFinal: (error) => error instanceof NeedsPerson,
+      onGiveUp: (tx, row, error, now) => handOver(deps, tx, row, describeError(error), now),
+    },
   );
-  await Promise.all(rows.map((row) => runOne(deps, row)));
-  return rows.length;
+  return claimed;
 }
 
-async function runOne(deps: FulfilmentDeps, row: DueCompensation): Promise<void> {
-  const key = { shopId: row.shop_id, orderId: row.order_id };
-  try {
-    const outcome = row.kind === 'void_label' ? await voidLabel(deps, row) : await cancelOnTiktok(deps, row);
-    const now = new Date(deps.clock.now());
-    await deps.db.transaction(async (tx) => {
-      await tx.query(
-        `UPDATE compensations SET status = 'done', finished_at = $2, locked_until = NULL WHERE id = $1`,
-        [row.id, now],
-      );
-      if (row.kind === 'void_label') await setLabelStatus(tx, row, 'voided');
-      await appendOrderEvent(tx, {
-        ...key,
-        kind: 'compensated',
-        from: null,
-        to: null,
-        detail: { compensation: row.kind, ...outcome },
-        at: now,
-      });
-    });
-  } catch (error) {
-    const reason = describeError(error);
-    const now = new Date(deps.clock.now());
-    if (row.attempts < MAX_ATTEMPTS && !(error instanceof NeedsPerson)) {
-      await deps.db.query(
-        `UPDATE compensations SET next_attempt_at = $2, last_error = $3, locked_until = NULL WHERE id = $1`,
-        [row.id, new Date(now.getTime() + compensationRetryMs(row.attempts)), reason.slice(0, 1000)],
-      );
-      return;
-    }
-    await deps.db.transaction(async (tx) => {
-      await tx.query(
-        `UPDATE compensations SET status = 'handed_over', last_error = $2, finished_at = $3, locked_until = NULL WHERE id = $1`,
-        [row.id, reason.slice(0, 1000), now],
-      );
-      if (row.kind === 'void_label') await setLabelStatus(tx, row, 'void_rejected');
-      await appendOrderEvent(tx, {
-        ...key,
-        kind: 'compensation_handed_over',
-        from: null,
-        to: null,
-        detail: { compensation: row.kind, reason, attempts: row.attempts },
-        at: now,
-      });
-      await notify(
-        tx,
-        deps.routes,
-        {
-          cause: `compensation:${row.id}`,
-          roles: ['fulfillment_team', 'devops'],
-          severity: 'high',
-          subject: `Order ${row.order_id}: ${row.kind.replace(/_/g, ' ')} needs a person`,
-          body: `CreatorFlow tried ${row.attempts} times to ${row.kind.replace(/_/g, ' ')} for order ${row.order_id} of shop ${row.shop_id} and gave up: ${reason}. Do it by hand in the carrier's or TikTok's dashboard.`,
-          shopId: row.shop_id,
-        },
-        now,
-      );
-    });
+/** How a compensation ended, on its label (voided, or the void refused) and its order's timeline. */
+async function recordEnd(
+  tx: Queryable,
+  row: DueCompensation,
+  end: 'compensated' | 'compensation_handed_over',
+  detail: Record<string, unknown>,
+  at: Date,
+): Promise<void> {
+  if (row.kind === 'void_label') {
+    await setLabelStatus(tx, row, end === 'compensated' ? 'voided' : 'void_rejected');
   }
+  await appendOrderEvent(tx, {
+    shopId: row.shop_id,
+    orderId: row.order_id,
+    kind: end,
+    from: null,
+    to: null,
+    detail: { compensation: row.kind, ...detail },
+    at,
+  });
+}
+
+/** The compensation is a person's now: the label marked, the timeline told, the team notified. */
+async function handOver(
+  deps: FulfilmentDeps,
+  tx: Queryable,
+  row: DueCompensation,
+  reason: string,
+  now: Date,
+): Promise<void> {
+  await recordEnd(tx, row, 'compensation_handed_over', { reason, attempts: row.attempts }, now);
+  await notify(
+    tx,
+    deps.routes,
+    {
+      cause: `compensation:${row.id}`,
+      roles: ['fulfillment_team', 'devops'],
+      severity: 'high',
+      subject: `Order ${row.order_id}: ${row.kind.replace(/_/g, ' ')} needs a person`,
+      body: `CreatorFlow tried ${row.attempts} times to ${row.kind.replace(/_/g, ' ')} for order ${row.order_id} of shop ${row.shop_id} and gave up: ${reason}. Do it by hand in the carrier's or TikTok's dashboard.`,
+      shopId: row.shop_id,
+    },
+    now,
+  );
 }
 
 async function setLabelStatus(
