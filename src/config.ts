@@ -105,12 +105,17 @@ const httpUrl = (what: string) =>
     )
     .transform((v) => v.replace(/\/+$/, ''));
 
-const port = z
-  .string()
-  .trim()
-  .regex(/^\d+$/, 'must be a whole number from 1 to 65535')
-  .transform(Number)
-  .refine((n) => n >= 1 && n <= 65535, 'must be a whole number from 1 to 65535');
+/** A whole number in [min, max], written in the environment as digits; `message` says what is wanted. */
+function wholeNumber(min: number, max: number, message: string) {
+  return z
+    .string()
+    .trim()
+    .regex(/^\d+$/, message)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, message);
+}
+
+const port = wholeNumber(1, 65535, 'must be a whole number from 1 to 65535');
 
 const postgresUrl = z
   .string()
@@ -164,27 +169,21 @@ const envSchema = z.object({
   NOTIFY_TEAM_LEAD: optionalText,
   NOTIFY_DEVOPS: optionalText,
   NOTIFY_FULFILLMENT_TEAM: optionalText,
-  TIKTOK_RECONCILE_INTERVAL_SECONDS: z
-    .string()
-    .trim()
-    .regex(/^\d+$/, 'must be a whole number of seconds, at least 10')
-    .transform(Number)
-    .refine((n) => n >= 10, 'must be a whole number of seconds, at least 10')
-    .optional(),
-  TIKTOK_REQUEST_BUDGET_PER_MINUTE: z
-    .string()
-    .trim()
-    .regex(/^\d+$/, 'must be a whole number from 1 to 100000')
-    .transform(Number)
-    .refine((n) => n >= 1 && n <= 100_000, 'must be a whole number from 1 to 100000')
-    .optional(),
-  TIKTOK_TOKEN_REFRESH_MARGIN_HOURS: z
-    .string()
-    .trim()
-    .regex(/^\d+$/, 'must be a whole number of hours from 1 to 144')
-    .transform(Number)
-    .refine((n) => n >= 1 && n <= 144, 'must be a whole number of hours from 1 to 144')
-    .optional(),
+  TIKTOK_RECONCILE_INTERVAL_SECONDS: wholeNumber(
+    10,
+    Number.MAX_SAFE_INTEGER,
+    'must be a whole number of seconds, at least 10',
+  ).optional(),
+  TIKTOK_REQUEST_BUDGET_PER_MINUTE: wholeNumber(
+    1,
+    100_000,
+    'must be a whole number from 1 to 100000',
+  ).optional(),
+  TIKTOK_TOKEN_REFRESH_MARGIN_HOURS: wholeNumber(
+    1,
+    144,
+    'must be a whole number of hours from 1 to 144',
+  ).optional(),
   SANDBOX_TRAFFIC_RATE: z
     .string()
     .trim()
@@ -192,13 +191,11 @@ const envSchema = z.object({
     .transform(Number)
     .refine((n) => n <= 500, 'must be at most 500 webhooks per second')
     .optional(),
-  SANDBOX_SPIKE_EVERY_MINUTES: z
-    .string()
-    .trim()
-    .regex(/^\d+$/, 'must be a whole number of minutes, at least 1')
-    .transform(Number)
-    .refine((n) => n >= 1, 'must be a whole number of minutes, at least 1')
-    .optional(),
+  SANDBOX_SPIKE_EVERY_MINUTES: wholeNumber(
+    1,
+    Number.MAX_SAFE_INTEGER,
+    'must be a whole number of minutes, at least 1',
+  ).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 

@@ -1,4 +1,5 @@
 export type { Database, DatabaseKind, Queryable, QueryOptions, QueryResult } from './queryable.ts';
+export { columnsOf } from './columns.ts';
 export { openDatabase } from './open-database.ts';
 export { openPglite, type PgliteDatabase } from './pglite-database.ts';
 export { openPostgres } from './postgres-database.ts';

@@ -1,4 +1,4 @@
-import type { Database, Queryable } from '../db/index.ts';
+import { columnsOf, type Database, type Queryable } from '../db/index.ts';
 
 /** One verified webhook delivery to store. `payload` is the raw JSON body text, stored as jsonb. */
 export interface InboxEntry {
@@ -127,13 +127,7 @@ export async function insertBatch(db: Queryable, entries: readonly InboxEntry[])
             AS e(source, notification_id, shop_id, event_type, payload)
      ON CONFLICT (source, notification_id) DO NOTHING
      RETURNING id, source, notification_id`,
-    [
-      entries.map((e) => e.source),
-      entries.map((e) => e.notificationId),
-      entries.map((e) => e.shopId),
-      entries.map((e) => e.eventType),
-      entries.map((e) => e.payload),
-    ],
+    [...columnsOf(entries, ['source', 'notificationId', 'shopId', 'eventType', 'payload'])],
   );
   const inserted = new Map(rows.map((r) => [`${r.source}\u0000${r.notification_id}`, r.id]));
   return entries.map((e) => {

@@ -1,4 +1,4 @@
-import type { Queryable, WorkTable } from '../db/index.ts';
+import { columnsOf, type Queryable, type WorkTable } from '../db/index.ts';
 import type { PlannedNotification } from './routing.ts';
 
 /** An outbox row as the dispatcher and the operator API see it. */
@@ -32,14 +32,7 @@ export async function enqueueNotifications(
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
      ON CONFLICT (cause, channel, target) DO NOTHING`,
     [
-      rows.map((r) => r.shopId ?? null),
-      rows.map((r) => r.cause),
-      rows.map((r) => r.role),
-      rows.map((r) => r.channel),
-      rows.map((r) => r.target),
-      rows.map((r) => r.severity),
-      rows.map((r) => r.subject),
-      rows.map((r) => r.body),
+      ...columnsOf(rows, ['shopId', 'cause', 'role', 'channel', 'target', 'severity', 'subject', 'body']),
       now,
     ],
   );

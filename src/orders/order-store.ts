@@ -1,4 +1,4 @@
-import type { Queryable } from '../db/index.ts';
+import { columnsOf, type Queryable } from '../db/index.ts';
 import type { Address } from '../integrations/carriers/index.ts';
 import type { TiktokOrder, TiktokOrderStatus } from '../integrations/tiktok/index.ts';
 import { appendOrderEvent } from './transition.ts';
@@ -127,12 +127,7 @@ async function replaceOrderLines(tx: Queryable, shopId: string, order: OrderFiel
     [
       shopId,
       order.orderId,
-      order.lines.map((l) => l.skuId),
-      order.lines.map((l) => l.sellerSku),
-      order.lines.map((l) => l.productId),
-      order.lines.map((l) => l.productName),
-      order.lines.map((l) => l.quantity),
-      order.lines.map((l) => l.unitPrice),
+      ...columnsOf(order.lines, ['skuId', 'sellerSku', 'productId', 'productName', 'quantity', 'unitPrice']),
     ],
   );
 }
@@ -187,21 +182,23 @@ export async function insertHistoricalOrders(
      SELECT count(*)::int AS n FROM inserted`,
     [
       shopId,
-      orders.map((o) => o.orderId),
-      orders.map((o) => o.state),
-      orders.map((o) => o.tiktokStatus),
-      orders.map((o) => o.receivedAt),
-      orders.map((o) => o.currency),
-      orders.map((o) => o.totalAmount),
-      orders.map((o) => o.carrier),
-      orders.map((o) => o.service),
-      orders.map((o) => o.processedAt),
-      orders.map((o) => o.shippedAt),
-      orders.map((o) => o.deliveredAt),
-      orders.map((o) => o.line.skuId),
-      orders.map((o) => o.line.sellerSku),
-      orders.map((o) => o.line.productId),
-      orders.map((o) => o.line.productName),
+      ...columnsOf(orders, [
+        'orderId',
+        'state',
+        'tiktokStatus',
+        'receivedAt',
+        'currency',
+        'totalAmount',
+        'carrier',
+        'service',
+        'processedAt',
+        'shippedAt',
+        'deliveredAt',
+      ]),
+      ...columnsOf(
+        orders.map((o) => o.line),
+        ['skuId', 'sellerSku', 'productId', 'productName'],
+      ),
       SLA_MS.standard,
     ],
   );

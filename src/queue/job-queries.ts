@@ -1,4 +1,4 @@
-import type { Queryable } from '../db/index.ts';
+import { columnsOf, type Queryable } from '../db/index.ts';
 import type { Priority } from '../orders/index.ts';
 
 /** A claimed unit of work: one order, in one lane. */
@@ -55,14 +55,7 @@ export async function enqueueJobs(db: Queryable, jobs: readonly NewJob[], now: D
        RETURNING lane),
      woken AS (SELECT pg_notify($6, lane) FROM (SELECT DISTINCT lane FROM added) AS lanes)
      SELECT (SELECT count(*) FROM added)::int AS added, (SELECT count(*) FROM woken) AS notified`,
-    [
-      jobs.map((j) => j.shopId),
-      jobs.map((j) => j.orderId),
-      jobs.map((j) => j.lane),
-      jobs.map((j) => j.deadline),
-      now,
-      JOBS_CHANNEL,
-    ],
+    [...columnsOf(jobs, ['shopId', 'orderId', 'lane', 'deadline']), now, JOBS_CHANNEL],
   );
   return rows[0]?.added ?? 0;
 }

@@ -77,27 +77,32 @@ export async function loadPublishedRuleSet(db: Queryable, shopId: string | null)
 }
 
 /** The version of one scope with this status (draft or published), if any. */
-export async function findInScope(
+export function findInScope(
   db: Queryable,
   shopId: string | null,
   status: 'draft' | 'published',
 ): Promise<RuleSetRow | undefined> {
-  const { rows } = await db.query<RuleSetRow>(
-    `SELECT ${COLUMNS} FROM rule_sets WHERE coalesce(shop_id, '') = coalesce($1, '') AND status = $2`,
-    [shopId, status],
-  );
-  return rows[0] && revive(rows[0]);
+  return findOne(db, shopId, 'status', status);
 }
 
 /** One version of a scope by number. */
-export async function findVersion(
+export function findVersion(
   db: Queryable,
   shopId: string | null,
   version: number,
 ): Promise<RuleSetRow | undefined> {
+  return findOne(db, shopId, 'version', version);
+}
+
+async function findOne(
+  db: Queryable,
+  shopId: string | null,
+  column: 'status' | 'version',
+  value: string | number,
+): Promise<RuleSetRow | undefined> {
   const { rows } = await db.query<RuleSetRow>(
-    `SELECT ${COLUMNS} FROM rule_sets WHERE coalesce(shop_id, '') = coalesce($1, '') AND version = $2`,
-    [shopId, version],
+    `SELECT ${COLUMNS} FROM rule_sets WHERE coalesce(shop_id, '') = coalesce($1, '') AND ${column} = $2`,
+    [shopId, value],
   );
   return rows[0] && revive(rows[0]);
 }

@@ -37,37 +37,34 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
     return reply.redirect(url.toString(), 302);
   });
 
-  app.get('/api/v2/token/get', async (request, reply) => {
-    const query = request.query as Record<string, string | undefined>;
-    if (query.app_key !== deps.appKey || query.app_secret !== deps.appSecret) {
-      return sendError(reply, now(), 'INVALID_APP_KEY');
-    }
-    if (query.grant_type !== 'authorized_code' || !query.auth_code) {
-      return sendError(
-        reply,
-        now(),
-        'INVALID_PARAMETER',
-        'grant_type=authorized_code and auth_code are required',
-      );
-    }
-    const grant = deps.accounts.exchangeAuthCode(query.auth_code);
-    return typeof grant === 'string' ? sendError(reply, now(), grant) : sendData(reply, now(), grant);
-  });
-
-  app.get('/api/v2/token/refresh', async (request, reply) => {
-    const query = request.query as Record<string, string | undefined>;
-    if (query.app_key !== deps.appKey || query.app_secret !== deps.appSecret) {
-      return sendError(reply, now(), 'INVALID_APP_KEY');
-    }
-    if (query.grant_type !== 'refresh_token' || !query.refresh_token) {
-      return sendError(
-        reply,
-        now(),
-        'INVALID_PARAMETER',
-        'grant_type=refresh_token and refresh_token are required',
-      );
-    }
-    const grant = deps.accounts.refresh(query.refresh_token);
-    return typeof grant === 'string' ? sendError(reply, now(), grant) : sendData(reply, now(), grant);
-  });
+  /** TikTok's two token calls: the same app check and answer, each with its grant type and field. */
+  const tokenRoute = (
+    path: string,
+    grantType: 'authorized_code' | 'refresh_token',
+    field: 'auth_code' | 'refresh_token',
+    grantFor: (value: string) => ReturnType<typeof deps.accounts.refresh>,
+  ) =>
+    app.get(path, async (request, reply) => {
+      const query = request.query as Record<string, string | undefined>;
+      if (query.app_key !== deps.appKey || query.app_secret !== deps.appSecret) {
+        return sendError(reply, now(), 'INVALID_APP_KEY');
+      }
+      const value = query[field];
+      if (query.grant_type !== grantType || !value) {
+        return sendError(
+          reply,
+          now(),
+          'INVALID_PARAMETER',
+          `grant_type=${grantType} and ${field} are required`,
+        );
+      }
+      const grant = grantFor(value);
+      return typeof grant === 'string' ? sendError(reply, now(), grant) : sendData(reply, now(), grant);
+    });
+  tokenRoute('/api/v2/token/get', 'authorized_code', 'auth_code', (code) =>
+    deps.accounts.exchangeAuthCode(code),
+  );
+  tokenRoute('/api/v2/token/refresh', 'refresh_token', 'refresh_token', (token) =>
+    deps.accounts.refresh(token),
+  );
 }

@@ -21,29 +21,23 @@ function url(path: string, query: Record<string, string>, body?: string, order?:
   return `${path}?${text}`;
 }
 
+/** The guard's verdict on a shop-scoped request to `signedUrl`, sent with the shop's token. */
+function guardShopRequest(signedUrl: string, rawBody?: string) {
+  return guardRequest({ url: signedUrl, rawBody, accessToken: grant.access_token, shopScoped: true }, deps);
+}
+
 describe('guardRequest', () => {
   const query = { app_key: 'k', timestamp: String(now), shop_cipher: shop.cipher, ids: '1,2' };
 
   it('accepts a signed request whatever the order of its query parameters', () => {
     const reversed = url('/order/202309/orders', query, undefined, Object.keys(query).reverse());
-    const result = guardRequest(
-      { url: reversed, rawBody: undefined, accessToken: grant.access_token, shopScoped: true },
-      deps,
-    );
+    const result = guardShopRequest(reversed);
     expect(result).toMatchObject({ shop: { id: shop.id } });
   });
 
   it('refuses a signature that left out the body', () => {
     const signedWithoutBody = url('/order/202309/orders/search', query);
-    const result = guardRequest(
-      {
-        url: signedWithoutBody,
-        rawBody: '{"order_status":"UNPAID"}',
-        accessToken: grant.access_token,
-        shopScoped: true,
-      },
-      deps,
-    );
+    const result = guardShopRequest(signedWithoutBody, '{"order_status":"UNPAID"}');
     expect(result).toMatchObject({ error: 'INVALID_SIGNATURE' });
   });
 
@@ -52,27 +46,14 @@ describe('guardRequest', () => {
       '/order/202309/orders',
       '/order/202309/orders/search',
     );
-    expect(
-      guardRequest(
-        { url: signed, rawBody: undefined, accessToken: grant.access_token, shopScoped: true },
-        deps,
-      ),
-    ).toMatchObject({
+    expect(guardShopRequest(signed)).toMatchObject({
       error: 'INVALID_SIGNATURE',
     });
   });
 
   it('checks the timestamp window at its edges: now-300 s and now+30 s pass, one second beyond fails', () => {
     const at = (ts: number) =>
-      guardRequest(
-        {
-          url: url('/order/202309/orders', { ...query, timestamp: String(ts) }),
-          rawBody: undefined,
-          accessToken: grant.access_token,
-          shopScoped: true,
-        },
-        deps,
-      );
+      guardShopRequest(url('/order/202309/orders', { ...query, timestamp: String(ts) }));
     expect(at(now - 300)).not.toHaveProperty('error');
     expect(at(now + 30)).not.toHaveProperty('error');
     expect(at(now - 301)).toMatchObject({ error: 'TIMESTAMP_OUT_OF_RANGE' });
@@ -81,12 +62,7 @@ describe('guardRequest', () => {
 
   it('refuses an access token sent in the query even when signed correctly', () => {
     const signed = url('/order/202309/orders', { ...query, access_token: grant.access_token });
-    expect(
-      guardRequest(
-        { url: signed, rawBody: undefined, accessToken: grant.access_token, shopScoped: true },
-        deps,
-      ),
-    ).toMatchObject({
+    expect(guardShopRequest(signed)).toMatchObject({
       error: 'INVALID_PARAMETER',
     });
   });
