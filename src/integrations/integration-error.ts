@@ -38,6 +38,26 @@ export abstract class IntegrationError extends Error {
   }
 }
 
+/**
+ * One kind of an integration's failures as a class of its own, named as logs and timelines show it,
+ * so each integration declares its kinds in a line each.
+ *
+ * @example
+ * export class CarrierAuthError extends ofKind(CarrierError, 'auth', 'CarrierAuthError') {}
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the mixin pattern: any base constructor
+export function ofKind<Base extends abstract new (...args: any[]) => IntegrationError>(
+  base: Base,
+  kind: FailureKind,
+  name: string,
+) {
+  abstract class OfKind extends base {
+    readonly kind = kind;
+    override readonly name = name;
+  }
+  return OfKind;
+}
+
 /** Any classified integration failure, optionally of one kind. */
 export function isIntegrationError(value: unknown, kind?: FailureKind): value is IntegrationError {
   return (

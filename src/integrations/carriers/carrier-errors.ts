@@ -8,6 +8,7 @@ import {
   failureGuard,
   failureKindOfStatus,
   isRetryableFailure,
+  ofKind,
   parseRetryAfterMs,
 } from '../integration-error.ts';
 
@@ -27,10 +28,7 @@ export abstract class CarrierError extends IntegrationError {
 }
 
 /** 5xx, network failure or timeout: the same call may work later. */
-export class CarrierTransientError extends CarrierError {
-  override readonly name = 'CarrierTransientError';
-  readonly kind = 'transient';
-}
+export class CarrierTransientError extends ofKind(CarrierError, 'transient', 'CarrierTransientError') {}
 
 /** 429: retry after `retryAfterMs` when the API said how long. */
 export class CarrierRateLimitedError extends CarrierError {
@@ -42,16 +40,10 @@ export class CarrierRateLimitedError extends CarrierError {
 }
 
 /** A 4xx (or an answer we cannot read): the same call will fail again. */
-export class CarrierPermanentError extends CarrierError {
-  override readonly name = 'CarrierPermanentError';
-  readonly kind = 'permanent';
-}
+export class CarrierPermanentError extends ofKind(CarrierError, 'permanent', 'CarrierPermanentError') {}
 
 /** 401/403: the credentials are wrong or revoked. */
-export class CarrierAuthError extends CarrierError {
-  override readonly name = 'CarrierAuthError';
-  readonly kind = 'auth';
-}
+export class CarrierAuthError extends ofKind(CarrierError, 'auth', 'CarrierAuthError') {}
 
 /** Any classified carrier failure. */
 export const isCarrierError = failureGuard<CarrierError>('carrier');

@@ -12,6 +12,7 @@ import {
   failureGuard,
   failureKindOfStatus,
   isRetryableFailure,
+  ofKind,
   type FailureKind,
   type IntegrationFailureDetails,
 } from '../integration-error.ts';
@@ -46,28 +47,16 @@ export abstract class TiktokApiError extends IntegrationError {
 }
 
 /** HTTP 429 or code 36009002: slow down and retry. */
-export class TiktokThrottledError extends TiktokApiError {
-  override readonly name = 'TiktokThrottledError';
-  readonly kind = 'throttled';
-}
+export class TiktokThrottledError extends ofKind(TiktokApiError, 'throttled', 'TiktokThrottledError') {}
 
 /** The access token, app credentials or shop authorisation are not accepted. */
-export class TiktokAuthError extends TiktokApiError {
-  override readonly name = 'TiktokAuthError';
-  readonly kind = 'auth';
-}
+export class TiktokAuthError extends ofKind(TiktokApiError, 'auth', 'TiktokAuthError') {}
 
 /** 5xx, 36009003, network error or timeout: the same call may work later. */
-export class TiktokTransientError extends TiktokApiError {
-  override readonly name = 'TiktokTransientError';
-  readonly kind = 'transient';
-}
+export class TiktokTransientError extends ofKind(TiktokApiError, 'transient', 'TiktokTransientError') {}
 
 /** The same request will fail again: fix the request (or the data it names). */
-export class TiktokPermanentError extends TiktokApiError {
-  override readonly name = 'TiktokPermanentError';
-  readonly kind = 'permanent';
-}
+export class TiktokPermanentError extends ofKind(TiktokApiError, 'permanent', 'TiktokPermanentError') {}
 
 /** Any classified TikTok Shop API failure. */
 export const isTiktokApiError = failureGuard<TiktokApiError>('tiktok');
