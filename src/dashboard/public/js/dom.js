@@ -70,6 +70,16 @@ export function pill(value, kind = 'state') {
   return h('span', { class: `pill ${kind}-${String(value).replaceAll('_', '-')}` }, fmt.words(value));
 }
 
+/** A page's heading and what stands beside it (a scope selector, a note). */
+export function pageHead(title, ...aside) {
+  return h('div', { class: 'page-head' }, h('h1', {}, title), ...aside);
+}
+
+/** A labelled control set beside a page's heading. */
+export function inlineField(label, control) {
+  return h('label', { class: 'field inline-field' }, h('span', {}, label), control);
+}
+
 /** A card with a title. */
 export function card(title, ...body) {
   return h('section', { class: 'card' }, title ? h('h2', {}, title) : null, ...body);

@@ -1,6 +1,6 @@
 // Alerts: what is wrong now (acknowledge it), what was wrong before, and the rules that decide.
 import { api } from '../api.js';
-import { card, dataTable, errorText, fmt, h, notice, pill, replace } from '../dom.js';
+import { card, dataTable, errorText, fmt, h, notice, pageHead, pill, replace } from '../dom.js';
 
 function duration(a) {
   const end = a.resolved_at ? new Date(a.resolved_at) : new Date();
@@ -155,7 +155,7 @@ export function render(view, { live }) {
   const rulesSlot = h('div', { id: 'alerts-page-rules' });
   replace(
     view,
-    h('div', { class: 'page-head' }, h('h1', {}, 'Alerts')),
+    pageHead('Alerts'),
     message.el,
     card('Active', activeSlot),
     card('Past', pastSlot),

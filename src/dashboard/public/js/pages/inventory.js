@@ -1,6 +1,6 @@
 // Inventory: stock, reserved and available per SKU, low stock first to the eye, and purchase orders.
 import { api, query } from '../api.js';
-import { card, dataTable, errorText, fmt, h, notice, pill, replace } from '../dom.js';
+import { card, dataTable, errorText, fmt, h, inlineField, notice, pageHead, pill, replace } from '../dom.js';
 
 function stockRow(item) {
   const low = item.available <= item.low_stock_threshold;
@@ -53,12 +53,7 @@ export function render(view) {
   const poSlot = h('div', { id: 'purchase-orders' });
   replace(
     view,
-    h(
-      'div',
-      { class: 'page-head' },
-      h('h1', {}, 'Inventory'),
-      h('label', { class: 'field inline-field' }, h('span', {}, 'Shop'), shopSelect),
-    ),
+    pageHead('Inventory', inlineField('Shop', shopSelect)),
     message.el,
     summary,
     card(

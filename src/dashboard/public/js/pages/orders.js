@@ -1,6 +1,6 @@
 // Orders: filter by state, priority and shop, find one by id, page through newest first; live.
 import { api, query } from '../api.js';
-import { card, dataTable, errorText, fmt, h, notice, pill, replace } from '../dom.js';
+import { card, dataTable, errorText, fmt, h, notice, pageHead, pill, replace } from '../dom.js';
 import { ORDER_STATES as STATES, PRIORITIES } from '../glossary.js';
 
 const PAGE = 25;
@@ -74,12 +74,7 @@ export function render(view, { live }) {
   );
   replace(
     view,
-    h(
-      'div',
-      { class: 'page-head' },
-      h('h1', {}, 'Orders'),
-      h('span', { class: 'muted small' }, 'newest first, updates live'),
-    ),
+    pageHead('Orders', h('span', { class: 'muted small' }, 'newest first, updates live')),
     card(
       null,
       filters,

@@ -1,6 +1,6 @@
 // Overview: is everything fine? Live figures, the orders-per-minute chart, lanes, errors, integrations.
 import { timeChart } from '../charts.js';
-import { card, fmt, h, pill, replace } from '../dom.js';
+import { card, fmt, h, pageHead, pill, replace } from '../dom.js';
 
 const TARGET_SUCCESS = 0.95;
 const LANE_LABEL = {
@@ -188,7 +188,7 @@ export function render(view, { live }) {
   const updated = h('span', { class: 'muted small' });
   replace(
     view,
-    h('div', { class: 'page-head' }, h('h1', {}, 'Overview'), updated),
+    pageHead('Overview', updated),
     kpiSlot,
     h(
       'div',

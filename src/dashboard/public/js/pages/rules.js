@@ -1,7 +1,7 @@
 // Rules: the published set and the draft, edited as a form (conditions and actions as JSON), with
 // the API's validation errors shown next to the field they name; dry run, publish, roll back.
 import { api, query } from '../api.js';
-import { card, dataTable, errorText, fmt, h, notice, replace } from '../dom.js';
+import { card, dataTable, errorText, fmt, h, inlineField, notice, pageHead, replace } from '../dom.js';
 
 const CATEGORIES = [
   'viral_detection',
@@ -266,12 +266,7 @@ export function render(view) {
 
   replace(
     view,
-    h(
-      'div',
-      { class: 'page-head' },
-      h('h1', {}, 'Rules'),
-      h('label', { class: 'field inline-field' }, h('span', {}, 'Scope'), scopeSelect),
-    ),
+    pageHead('Rules', inlineField('Scope', scopeSelect)),
     status,
     message.el,
     h(
