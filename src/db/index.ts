@@ -9,6 +9,7 @@ export {
   completeWork,
   failWork,
   workDueRows,
+  type ClaimableTable,
   type RowWork,
   type WorkRow,
   type WorkTable,

@@ -5,21 +5,43 @@ import type { Database, Queryable } from './queryable.ts';
 
 /**
  * Glossary. A work table holds rows that are each worked until done: the webhook inbox, the
- * notification outbox, compensations. Every such table has the columns `id`, `status`, `attempts`,
- * `next_attempt_at`, `locked_until` and `last_error`.
- * - claim: take due rows for one worker under a lease (`locked_until`), counting the attempt.
- * - due: `pending` with `next_attempt_at` reached and no live lease, or (tables with a
- *   `leasedStatus`) leased by a worker whose lease passed.
+ * notification outbox, compensations, and the order jobs of the lanes. Every such table has the
+ * columns `attempts` and `locked_until`.
+ * - claim: take due rows for one worker under a lease (`locked_until`), counting the attempt; one
+ *   statement for all four tables (`claimWork`), each describing its rows (`ClaimableTable`).
+ * - due: for the outbox-like tables `pending` with `next_attempt_at` reached and no live lease, or
+ *   (tables with a `leasedStatus`) leased by a worker whose lease passed; for order jobs `run_at`
+ *   reached and no live lease, in one lane.
  * - complete: the row is done; fail: retried after the table's backoff, or given up when its
- *   attempts are spent (or the failure is final), left for a person with the last error.
+ *   attempts are spent (or the failure is final), left for a person with the last error. Order jobs
+ *   settle differently, fenced by the claim that holds them (src/queue/job-queries.ts): a job whose
+ *   work is over is deleted, and the lane's policy decides its retries (the same `retryDelayMs`).
  */
-export interface WorkTable {
-  /** The table. Table and column names here are code constants, never input. */
+
+/** What claiming a table's due rows needs to know. Table, column and SQL text are code constants, never input. */
+export interface ClaimableTable {
+  /** The table. */
   readonly table: string;
   /** What a claim returns, e.g. `id, payload, attempts`. */
   readonly returning: string;
-  /** Set while a row is leased (the outbox's 'sending'); without it a leased row stays 'pending'. */
+  /** The key columns (`id` unless named). */
+  readonly key?: string;
+  /** SQL: the row waits for a worker and is due at `$1` (default: `pending`, `next_attempt_at` reached). */
+  readonly due?: string;
+  /** SQL: which due rows go first (default: `next_attempt_at, id`). */
+  readonly claimOrder?: string;
+  /** Set while a row is leased (the outbox's 'sending'); without it a leased row keeps its status. */
   readonly leasedStatus?: string;
+  /** The column a claim writes the worker into, so that only its claim settles the row. */
+  readonly ownerColumn?: string;
+  /** The column a claim takes one value of (the order jobs' lane). */
+  readonly partitionColumn?: string;
+  /** Prepare the claim under this name (hot paths: see QueryOptions.prepared). */
+  readonly prepared?: string;
+}
+
+/** A table whose rows are completed, retried and given up by status (the inbox and outboxes). */
+export interface WorkTable extends ClaimableTable {
   /** The status of a completed row, unless the caller names another. */
   readonly doneStatus: string;
   /** The status of a row given up. */
@@ -39,33 +61,51 @@ export interface WorkRow {
 }
 
 /**
- * Claims up to `limit` due rows, oldest due first, under a lease of `leaseMs`, counting the attempt;
- * returned in id order. SKIP LOCKED lets several processes share the table; a row whose worker died
- * is due again once its lease passes.
+ * Claims up to `limit` due rows, first by the table's `claimOrder`, under a lease of `leaseMs`,
+ * counting the attempt (for `owner`, in the table's `partition` value, where it has those columns).
+ * SKIP LOCKED lets several processes share the table; a row whose worker died is due again once its
+ * lease passes. Rows of a table keyed by `id` come back in id order; others in no particular order.
  */
-export async function claimWork<Row extends WorkRow>(
+export async function claimWork<Row>(
   db: Queryable,
-  table: WorkTable,
-  input: { now: Date; limit: number; leaseMs: number },
+  table: ClaimableTable,
+  input: { now: Date; limit: number; leaseMs: number; owner?: string; partition?: string },
 ): Promise<Row[]> {
   // Written into the SQL, not bound: constants, and the planner then sees each table's own
   // predicate (the partial indexes on status = 'pending' stay usable).
+  const params: unknown[] = [input.now, input.limit, input.leaseMs];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const key = table.key ?? 'id';
   const leased = table.leasedStatus;
-  const markLeased = leased === undefined ? '' : `status = '${leased}',`;
+  const sets = [
+    ...(leased === undefined ? [] : [`status = '${leased}'`]),
+    ...(table.ownerColumn === undefined ? [] : [`${table.ownerColumn} = ${param(input.owner)}`]),
+    `locked_until = $1::timestamptz + $3 * interval '1 millisecond'`,
+    `attempts = attempts + 1`,
+  ];
+  const inPartition =
+    table.partitionColumn === undefined ? '' : `AND ${table.partitionColumn} = ${param(input.partition)}`;
   const orLeaseLapsed = leased === undefined ? '' : `OR (status = '${leased}' AND locked_until < $1)`;
   const { rows } = await db.query<Row>(
     `UPDATE ${table.table}
-        SET ${markLeased} attempts = attempts + 1, locked_until = $1::timestamptz + $3 * interval '1 millisecond'
-      WHERE id IN (SELECT id FROM ${table.table}
-                    WHERE (status = 'pending' AND next_attempt_at <= $1
-                           AND (locked_until IS NULL OR locked_until < $1))
-                          ${orLeaseLapsed}
-                    ORDER BY next_attempt_at, id LIMIT $2
-                    FOR UPDATE SKIP LOCKED)
+        SET ${sets.join(', ')}
+      WHERE (${key}) IN (
+              SELECT ${key} FROM ${table.table}
+               WHERE ((${table.due ?? "status = 'pending' AND next_attempt_at <= $1"})
+                      AND (locked_until IS NULL OR locked_until < $1) ${inPartition})
+                     ${orLeaseLapsed}
+               ORDER BY ${table.claimOrder ?? 'next_attempt_at, id'}
+               LIMIT $2
+               FOR UPDATE SKIP LOCKED)
       RETURNING ${table.returning}`,
-    [input.now, input.limit, input.leaseMs],
+    params,
+    table.prepared === undefined ? undefined : { prepared: table.prepared },
   );
-  return rows.sort((a, b) => a.id - b.id);
+  return table.key === undefined ? rows.sort((a, b) => idOf(a) - idOf(b)) : rows;
+}
+
+function idOf(row: unknown): number {
+  return (row as WorkRow).id;
 }
 
 /** Records that a claimed row is done, in `status` (the table's done status by default). */

@@ -1,4 +1,4 @@
-import { columnsOf, type Queryable } from '../db/index.ts';
+import { claimWork, columnsOf, type ClaimableTable, type Queryable } from '../db/index.ts';
 import type { Priority } from '../orders/index.ts';
 
 /** A claimed unit of work: one order, in one lane. */
@@ -61,6 +61,22 @@ export async function enqueueJobs(db: Queryable, jobs: readonly NewJob[], now: D
 }
 
 /**
+ * The lanes' queue as a work table (src/db/work-table.ts): a job is due once `run_at` has come and
+ * no live lease holds it; a lane's jobs are claimed earliest deadline first, each named for its
+ * worker (`locked_by`), so only that claim settles it.
+ */
+const ORDER_JOBS: ClaimableTable = {
+  table: 'order_jobs',
+  key: 'shop_id, order_id',
+  returning: '*',
+  due: 'run_at <= $1',
+  claimOrder: 'deadline',
+  ownerColumn: 'locked_by',
+  partitionColumn: 'lane',
+  prepared: 'creatorflow_claim_jobs',
+};
+
+/**
  * Claims up to `limit` runnable jobs of one lane, earliest deadline first, under a lease.
  * SKIP LOCKED lets many workers claim at once without waiting on, or taking, each other's rows;
  * a job whose lease has passed (its worker died) is runnable again.
@@ -69,20 +85,14 @@ export async function claimJobs(
   db: Queryable,
   input: { lane: Priority; limit: number; workerId: string; leaseMs: number; now: Date },
 ): Promise<OrderJob[]> {
-  const { rows } = await db.query<OrderJob>(
-    `UPDATE order_jobs j
-        SET locked_by = $3, locked_until = $1::timestamptz + $5 * interval '1 millisecond', attempts = j.attempts + 1
-       FROM (SELECT shop_id, order_id FROM order_jobs
-              WHERE lane = $2 AND run_at <= $1 AND (locked_until IS NULL OR locked_until < $1)
-              ORDER BY deadline
-              LIMIT $4
-              FOR UPDATE SKIP LOCKED) AS picked
-      WHERE j.shop_id = picked.shop_id AND j.order_id = picked.order_id
-      RETURNING j.*`,
-    [input.now, input.lane, input.workerId, input.limit, input.leaseMs],
-    { prepared: 'creatorflow_claim_jobs' },
-  );
-  return rows.sort((a, b) => a.deadline.getTime() - b.deadline.getTime());
+  const jobs = await claimWork<OrderJob>(db, ORDER_JOBS, {
+    now: input.now,
+    limit: input.limit,
+    leaseMs: input.leaseMs,
+    owner: input.workerId,
+    partition: input.lane,
+  });
+  return jobs.sort((a, b) => a.deadline.getTime() - b.deadline.getTime());
 }
 
 /**
