@@ -26,7 +26,7 @@ export const INBOX_TABLE: WorkTable = {
   doneAtColumn: 'processed_at',
   givenUpStatus: 'failed',
   givenUpIsDone: false,
-  retry: { maxAttempts: 10, baseDelayMs: 1_000, maxDelayMs: 10 * 60_000 },
+  retry: { maxAttempts: 10, baseDelayMs: 1_000, maxDelayMs: 10 * 60_000, jitter: 'none' },
 };
 
 /** Puts a shop's parked events back in line once the shop is registered; returns how many. */

@@ -52,7 +52,7 @@ export const OUTBOX_TABLE: WorkTable = {
   doneAtColumn: 'sent_at',
   givenUpStatus: 'failed',
   givenUpIsDone: false,
-  retry: { maxAttempts: 8, baseDelayMs: 5_000, maxDelayMs: 30 * 60_000 },
+  retry: { maxAttempts: 8, baseDelayMs: 5_000, maxDelayMs: 30 * 60_000, jitter: 'none' },
 };
 
 /** The newest notifications, for the operator. */

@@ -35,7 +35,8 @@ export async function setOrderPriority(
 
 /**
  * Marks orders viral and records why on each timeline, in one statement: the earlier priority is
- * read under a row lock, so the timeline says what each order was escalated from. Returns how many
+ * read under a row lock (taken in order id order, so two escalations of overlapping orders wait for
+ * each other instead of deadlocking), so the timeline says what each order was escalated from. Returns how many
  * orders it escalated (those already viral are left alone).
  */
 export async function markOrdersViral(
@@ -47,6 +48,7 @@ export async function markOrdersViral(
     `WITH was AS (
        SELECT shop_id, order_id, priority FROM orders
         WHERE shop_id = $1 AND order_id = ANY($2::text[]) AND priority <> 'viral'
+        ORDER BY order_id
         FOR UPDATE),
      moved AS (
        UPDATE orders o SET priority = 'viral', updated_at = $4

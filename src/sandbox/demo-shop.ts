@@ -136,6 +136,5 @@ export async function seedDemoHistory(
       line: { skuId: sku.id, sellerSku: sku.sellerSku, productId: product.id, productName: product.name },
     };
   });
-  await db.transaction((tx) => insertHistoricalOrders(tx, shopId, history));
-  return count;
+  return db.transaction((tx) => insertHistoricalOrders(tx, shopId, history));
 }

@@ -18,6 +18,10 @@ describe('backoffDelayMs', () => {
     expect(backoffDelayMs(3, backoff('full'), () => 0.9999)).toBe(399);
   });
 
+  it('no jitter waits the ceiling itself, whatever the draw', () => {
+    expect([0, 0.5, 0.9999].map((r) => backoffDelayMs(3, backoff('none'), () => r))).toEqual([400, 400, 400]);
+  });
+
   it('equal jitter is the default', () => {
     expect(backoffDelayMs(3, { baseDelayMs: 100, maxDelayMs: 10_000 }, () => 0)).toBe(200);
   });

@@ -3,8 +3,10 @@
  * - `equal` (the default): uniform in [ceiling/2, ceiling]. Always waits at least half the ceiling,
  *   so "not before" still holds, and a burst of failures does not come back all at once.
  * - `full`: uniform in [0, ceiling). Spreads a burst the most; a retry may come at once.
+ * - `none`: the ceiling itself, for work whose attempts are counted against a time to give up in
+ *   (the webhook inbox, the notification outbox, compensations: their attempts were set for it).
  */
-export type Jitter = 'full' | 'equal';
+export type Jitter = 'full' | 'equal' | 'none';
 
 /** Exponential backoff: the ceiling doubles per attempt from `baseDelayMs` up to `maxDelayMs`. */
 export interface Backoff {
@@ -37,6 +39,8 @@ export function backoffDelayMs(
       return Math.floor(random() * ceiling);
     case 'equal':
       return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+    case 'none':
+      return ceiling;
   }
 }
 

@@ -24,7 +24,12 @@ function writesIn(text: string): { table: string; statement: string }[] {
     String.raw`\b(?:insert\s+into|update|delete\s+from|truncate(?:\s+table)?|merge\s+into|copy)\s+(?:only\s+)?(?:public\.)?"?(${tables})"?(?![\w.])`,
     'gi',
   );
-  return [...text.matchAll(write)].map((m) => ({ table: m[1]!.toLowerCase(), statement: m[0] }));
+  // A work table's description names its table for SQL built elsewhere (src/db/work-table.ts).
+  const described = new RegExp(`\\btable:\\s*['"\u0060](${tables})['"\u0060]`, 'g');
+  return [...text.matchAll(write), ...text.matchAll(described)].map((m) => ({
+    table: m[1]!.toLowerCase(),
+    statement: m[0],
+  }));
 }
 
 function sourceFiles(dir: string): string[] {

@@ -30,7 +30,7 @@ const COMPENSATIONS_TABLE: WorkTable = {
   doneAtColumn: 'finished_at',
   givenUpStatus: 'handed_over',
   givenUpIsDone: true,
-  retry: { maxAttempts: 8, baseDelayMs: 5_000, maxDelayMs: 30 * 60_000 },
+  retry: { maxAttempts: 8, baseDelayMs: 5_000, maxDelayMs: 30 * 60_000, jitter: 'none' },
 };
 
 /**
