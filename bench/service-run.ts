@@ -5,7 +5,6 @@
  * and then until every parcel has shipped, then checked and measured.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApp, type RunningApp } from '../src/app.ts';
@@ -28,6 +27,7 @@ import {
 } from './service-checks.ts';
 import { feedOrders } from './service-feed.ts';
 import { startProbes, type ProbeFigures } from './service-probes.ts';
+import { freePort } from '../tests/helpers/service-process.ts';
 
 export type DatabaseKind = 'postgres' | 'pglite';
 
@@ -190,17 +190,4 @@ async function stockEverySku(url: string, token: string, sandbox: Sandbox, count
 function pgliteFolder(): { url: string; drop(): Promise<void> } {
   const dir = mkdtempSync(join(tmpdir(), 'cf-bench-pglite-'));
   return { url: dir, drop: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })) };
-}
-
-/** A TCP port nobody listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }

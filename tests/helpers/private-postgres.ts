@@ -1,11 +1,11 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Queryable } from '../../src/db/index.ts';
 import { sleep } from '../../src/shared/sleep.ts';
+import { freePort } from './service-process.ts';
 
 const run = promisify(execFile);
 
@@ -110,19 +110,6 @@ export function walWriterPid(db: Queryable): Promise<number> {
       (await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE backend_type = 'walwriter'`))
         .rows[0]!.pid,
   );
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 function uidOf(user: string): number {
