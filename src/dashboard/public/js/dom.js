@@ -108,13 +108,22 @@ export function errorText(error) {
 }
 
 /**
- * A scrolling data table: header cells (`<th>` elements), the body (a `<tbody>`), and any extra
- * attributes of the `<table>` (an id for the tests, say).
+ * A scrolling data table: its header cells, the body (a `<tbody>`), and any extra attributes of the
+ * `<table>` (an id for the tests, say). A header cell is its label, `[label, class]` (`num` for a
+ * number column, `hide-sm` for one a phone leaves out), or a `<th>` element.
+ *
+ * @example dataTable(['SKU', ['Qty', 'num'], ['Created', 'hide-sm']], h('tbody', {}, rows))
  */
 export function dataTable(headerCells, body, attrs = {}) {
+  const th = (cell) =>
+    typeof cell === 'string'
+      ? h('th', {}, cell)
+      : Array.isArray(cell)
+        ? h('th', { class: cell[1] }, cell[0])
+        : cell;
   return h(
     'div',
     { class: 'table-wrap' },
-    h('table', { class: 'table', ...attrs }, h('thead', {}, h('tr', {}, headerCells)), body),
+    h('table', { class: 'table', ...attrs }, h('thead', {}, h('tr', {}, headerCells.map(th))), body),
   );
 }

@@ -214,13 +214,7 @@ export function render(view, { live }) {
         pastSlot,
         past.length
           ? dataTable(
-              [
-                h('th', {}, 'Severity'),
-                h('th', {}, 'Alert'),
-                h('th', { class: 'hide-sm' }, 'Started'),
-                h('th', {}, 'Lasted'),
-                h('th', { class: 'hide-sm' }, 'Acknowledged'),
-              ],
+              ['Severity', 'Alert', ['Started', 'hide-sm'], 'Lasted', ['Acknowledged', 'hide-sm']],
               h(
                 'tbody',
                 {},
@@ -253,14 +247,7 @@ export function render(view, { live }) {
           rulesSlot,
           rulesMessage.el,
           dataTable(
-            [
-              h('th', {}, 'Rule'),
-              h('th', {}, 'Condition'),
-              h('th', {}, 'Severity'),
-              h('th', { class: 'hide-sm' }, 'Notifies'),
-              h('th', {}, 'On'),
-              h('th', {}, ''),
-            ],
+            ['Rule', 'Condition', 'Severity', ['Notifies', 'hide-sm'], 'On', ''],
             h(
               'tbody',
               {},

@@ -60,12 +60,12 @@ export function render(view) {
       'Stock',
       dataTable(
         [
-          h('th', {}, 'SKU'),
-          h('th', { class: 'num' }, 'On hand'),
-          h('th', { class: 'num' }, 'Reserved'),
-          h('th', { class: 'num' }, 'Available'),
-          h('th', { class: 'hide-sm' }, 'Reserved share'),
-          h('th', {}, ''),
+          'SKU',
+          ['On hand', 'num'],
+          ['Reserved', 'num'],
+          ['Available', 'num'],
+          ['Reserved share', 'hide-sm'],
+          '',
         ],
         stockBody,
         { id: 'stock-table' },
@@ -120,14 +120,7 @@ export function render(view) {
         poSlot,
         pos.length
           ? dataTable(
-              [
-                h('th', {}, 'PO'),
-                h('th', {}, 'SKU'),
-                h('th', { class: 'num' }, 'Qty'),
-                h('th', {}, 'Status'),
-                h('th', { class: 'hide-sm' }, 'Why'),
-                h('th', { class: 'hide-sm' }, 'Created'),
-              ],
+              ['PO', 'SKU', ['Qty', 'num'], 'Status', ['Why', 'hide-sm'], ['Created', 'hide-sm']],
               h('tbody', {}, pos.map(poRow)),
             )
           : h('p', { class: 'muted' }, 'No purchase orders for this shop.'),

@@ -216,7 +216,7 @@ export function render(view, { live, params: [orderId] }) {
         card(
           'Lines',
           dataTable(
-            [h('th', {}, 'Seller SKU'), h('th', {}, 'SKU id'), h('th', { class: 'num' }, 'Qty')],
+            ['Seller SKU', 'SKU id', ['Qty', 'num']],
             h(
               'tbody',
               {},

@@ -170,7 +170,7 @@ function dryRunReport(r) {
       : null,
     r.examples.length
       ? dataTable(
-          [h('th', {}, 'Order'), h('th', {}, 'Now'), h('th', {}, 'With the draft')],
+          ['Order', 'Now', 'With the draft'],
           h(
             'tbody',
             {},
