@@ -31,7 +31,9 @@ export async function apiBenchmark(): Promise<void> {
     { log: createLogger('silent'), db: target.db, migrations: loadMigrations(), metrics },
     [
       (server) =>
-        registerOperatorApi(server, TOKEN, [(scope) => registerOrderRoutes(scope, { db: target.db })]),
+        registerOperatorApi(server, { adminToken: TOKEN, keys: target.db }, [
+          (scope) => registerOrderRoutes(scope, { db: target.db }),
+        ]),
     ],
   );
   try {

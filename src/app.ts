@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import type { Config } from './config.ts';
 import { configuredEndpoints, connect, type Connections } from './connections.ts';
 import { closeDeps, createDeps, type Deps } from './deps.ts';
+import { registerKeyRoutes } from './accounts/index.ts';
 import { registerAlertRoutes, startAlertEvaluator } from './alerts/index.ts';
 import { registerOperatorApi } from './api/operator-api.ts';
 import { createDashboard, createOverviewSource, type Dashboard } from './dashboard/index.ts';
@@ -245,7 +246,8 @@ async function startHttp(
       }),
     (app) => (oauth ? registerOauthCallbackRoute(app, oauth) : undefined),
     (app) =>
-      registerOperatorApi(app, config.adminToken, [
+      registerOperatorApi(app, { adminToken: config.adminToken, keys: deps.db }, [
+        (scope) => registerKeyRoutes(scope, deps),
         (scope) => registerShopRoutes(scope, deps),
         (scope) => (oauth ? registerShopAuthorizeRoute(scope, oauth) : undefined),
         (scope) =>

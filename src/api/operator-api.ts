@@ -1,17 +1,18 @@
 import type { FastifyInstance } from 'fastify';
-import { requireBearer } from './auth.ts';
+import { authenticate, type ApiAccess } from './auth.ts';
 
 /**
  * Registers the operator API under /api in its own encapsulated scope, where every route requires
- * `Authorization: Bearer <CREATORFLOW_ADMIN_TOKEN>`. Domains add their routes through `routes`.
+ * `Authorization: Bearer <token>`: `CREATORFLOW_ADMIN_TOKEN` or a live API key, whose role may
+ * forbid writes. Domains add their routes through `routes`.
  */
 export async function registerOperatorApi(
   app: FastifyInstance,
-  adminToken: string,
+  access: ApiAccess,
   routes: ReadonlyArray<(scope: FastifyInstance) => void>,
 ): Promise<void> {
   await app.register((scope, _options, done) => {
-    scope.addHook('preHandler', requireBearer(adminToken));
+    scope.addHook('preHandler', authenticate(access));
     for (const add of routes) add(scope);
     done();
   });

@@ -127,7 +127,7 @@ export function registerRuleRoutes(app: FastifyInstance, deps: { db: Database; c
     return { published: await rollbackTo(deps, { shopId: body.shop_id ?? null, version: body.version }) };
   });
 
-  app.post('/api/rules/dry-run', async (request) => {
+  app.post('/api/rules/dry-run', { config: { readOnly: true } }, async (request) => {
     const body = parseBody(dryRunBody, request.body);
     return dryRunRules(deps, {
       shopId: body.shop_id ?? null,

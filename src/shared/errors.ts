@@ -15,7 +15,14 @@ export const ERROR_CATALOGUE = {
     hint: 'An applied migration file was changed; restore it and add a new migration instead.',
   },
   DATA_DIR_LOCKED: { status: 500, hint: 'Stop the other process, or set CREATORFLOW_DATA_DIR elsewhere.' },
-  UNAUTHORIZED: { status: 401, hint: 'Send Authorization: Bearer <CREATORFLOW_ADMIN_TOKEN>.' },
+  UNAUTHORIZED: {
+    status: 401,
+    hint: 'Send Authorization: Bearer <CREATORFLOW_ADMIN_TOKEN or an API key from POST /api/keys>.',
+  },
+  FORBIDDEN: {
+    status: 403,
+    hint: "Your key's role may not do this; ask an admin for a key with the role it needs.",
+  },
   BAD_SIGNATURE: { status: 401, hint: 'Sign the raw body with the app secret as the protocol says.' },
   BAD_REQUEST: { status: 400, hint: 'Fix the request body or parameters named in the message.' },
   NOT_FOUND: { status: 404, hint: 'Check the id in the path.' },

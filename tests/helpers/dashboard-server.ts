@@ -62,7 +62,7 @@ export async function startDashboardServer(
   const app = await buildServer({ log, db, migrations, metrics }, [
     (server) => dashboard.register(server),
     (server) =>
-      registerOperatorApi(server, TEST_ADMIN_TOKEN, [
+      registerOperatorApi(server, { adminToken: TEST_ADMIN_TOKEN, keys: db }, [
         (scope) => registerShopRoutes(scope, { db }),
         (scope) => registerInventoryRoutes(scope, { db }),
         (scope) => registerOrderRoutes(scope, { db }),

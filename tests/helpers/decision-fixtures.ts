@@ -19,7 +19,7 @@ import { TEST_ADMIN_TOKEN } from './test-server.ts';
 export async function buildDecisionServer(db: Database, clock: Clock): Promise<FastifyInstance> {
   return buildServer({ log: createLogger('silent'), db, migrations, metrics: createMetrics() }, [
     (app) =>
-      registerOperatorApi(app, TEST_ADMIN_TOKEN, [
+      registerOperatorApi(app, { adminToken: TEST_ADMIN_TOKEN, keys: db }, [
         (scope) => registerRuleRoutes(scope, { db, clock }),
         (scope) => registerCustomerRoutes(scope, { db }),
         (scope) => registerProductRoutes(scope, { db }),

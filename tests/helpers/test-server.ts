@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { registerKeyRoutes } from '../../src/accounts/index.ts';
 import { registerOperatorApi } from '../../src/api/operator-api.ts';
 import { buildServer } from '../../src/api/server.ts';
 import type { Database } from '../../src/db/index.ts';
@@ -54,7 +55,8 @@ export async function buildTestServer(
         ...(onStored ? { onStored } : {}),
       }),
     (app) =>
-      registerOperatorApi(app, TEST_ADMIN_TOKEN, [
+      registerOperatorApi(app, { adminToken: TEST_ADMIN_TOKEN, keys: db }, [
+        (scope) => registerKeyRoutes(scope, { db, clock: systemClock }),
         (scope) => registerShopRoutes(scope, { db }),
         (scope) => registerInventoryRoutes(scope, { db }),
         (scope) => registerOrderRoutes(scope, { db }),

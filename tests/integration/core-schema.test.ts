@@ -21,6 +21,7 @@ const GLOBAL_TABLES: Readonly<Record<string, string>> = {
   oauth_states: 'an authorisation in progress has no shop until TikTok names it',
   alert_rules: 'operations alerting watches the whole service',
   alerts: 'episodes of those service-wide alert rules',
+  api_keys: 'a key belongs to the account; the shops it may see are a property of the key',
 };
 
 describe('core schema', () => {

@@ -47,7 +47,10 @@ beforeAll(async () => {
   };
   app = await buildServer({ log, db: test.db, migrations, metrics: createMetrics() }, [
     (server) => registerOauthCallbackRoute(server, deps),
-    (server) => registerOperatorApi(server, TOKEN, [(scope) => registerShopAuthorizeRoute(scope, deps)]),
+    (server) =>
+      registerOperatorApi(server, { adminToken: TOKEN }, [
+        (scope) => registerShopAuthorizeRoute(scope, deps),
+      ]),
   ]);
 });
 afterAll(async () => {
