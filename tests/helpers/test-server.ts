@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
 import { registerKeyRoutes } from '../../src/accounts/index.ts';
 import { registerOperatorApi } from '../../src/api/operator-api.ts';
 import { buildServer } from '../../src/api/server.ts';
@@ -19,7 +20,7 @@ import { registerRuleRoutes } from '../../src/rules/index.ts';
 import { registerCustomerRoutes } from '../../src/customers/index.ts';
 import { registerProductRoutes } from '../../src/products/index.ts';
 import { registerSpikeRoutes } from '../../src/viral/index.ts';
-import { migrations } from './test-database.ts';
+import { createTestDatabase, migrations } from './test-database.ts';
 
 /** Notification routes with no targets: outbox rows are planned per target, so none are written. */
 export const NO_ROUTES = { team_lead: [], devops: [], fulfillment_team: [] } as const;
@@ -75,4 +76,38 @@ export async function buildTestServer(
         (scope) => registerPurchaseOrderRoutes(scope, { db, clock: systemClock }),
       ]),
   ]);
+}
+
+/**
+ * For one test file: a test database and the HTTP app as production wires it over that database,
+ * made before the file's tests and closed and dropped after them.
+ *
+ * @example
+ *   const server = useTestServer();
+ *   it('...', async () => expect((await server.app.inject({ url: '/healthz' })).statusCode).toBe(200));
+ */
+export function useTestServer(options: Parameters<typeof buildTestServer>[1] = {}): {
+  readonly app: FastifyInstance;
+  readonly db: Database;
+} {
+  let app: FastifyInstance | undefined;
+  let test: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
+  beforeAll(async () => {
+    test = await createTestDatabase();
+    app = await buildTestServer(test.db, options);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await test?.drop();
+  });
+  return {
+    get app() {
+      if (!app) throw new Error('useTestServer: the app exists only inside the tests of its file');
+      return app;
+    },
+    get db() {
+      if (!test) throw new Error('useTestServer: the database exists only inside the tests of its file');
+      return test.db;
+    },
+  };
 }

@@ -1,23 +1,17 @@
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
-import { AUTH, buildTestServer } from '../helpers/test-server.ts';
+import { describe, expect, it } from 'vitest';
+import { AUTH, useTestServer } from '../helpers/test-server.ts';
 
-let test: TestDatabase;
-let app: FastifyInstance;
-beforeAll(async () => {
-  test = await createTestDatabase();
-  app = await buildTestServer(test.db);
-});
-afterAll(async () => {
-  await app.close();
-  await test.drop();
-});
+const server = useTestServer();
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 async function makeKey(role: string, headers: Record<string, string> = AUTH) {
-  return app.inject({ method: 'POST', url: '/api/keys', headers, payload: { name: `${role} script`, role } });
+  return server.app.inject({
+    method: 'POST',
+    url: '/api/keys',
+    headers,
+    payload: { name: `${role} script`, role },
+  });
 }
 
 const shop = {
@@ -45,12 +39,12 @@ describe('API keys', () => {
     expect(key).toMatchObject({ name: 'operator script', role: 'operator', shop_ids: null });
     expect(key.token).toMatch(/^cfk_[A-Za-z0-9_-]{43}$/);
 
-    const listed = await app.inject({ method: 'GET', url: '/api/keys', headers: AUTH });
+    const listed = await server.app.inject({ method: 'GET', url: '/api/keys', headers: AUTH });
     expect(listed.statusCode).toBe(200);
     expect(listed.body).not.toContain(key.token);
     expect(listed.json<{ keys: { id: string }[] }>().keys.map((k) => k.id)).toContain(key.id);
 
-    const { rows } = await test.db.query<{ stored: string }>(
+    const { rows } = await server.db.query<{ stored: string }>(
       `SELECT row_to_json(k)::text AS stored FROM api_keys k`,
     );
     expect(rows.map((r) => r.stored).join()).not.toContain(key.token);
@@ -60,7 +54,7 @@ describe('API keys', () => {
     const operator = (await makeKey('operator')).json<{ token: string }>().token;
     const viewer = (await makeKey('viewer')).json<{ token: string }>().token;
 
-    const created = await app.inject({
+    const created = await server.app.inject({
       method: 'POST',
       url: '/api/shops',
       headers: bearer(operator),
@@ -68,7 +62,7 @@ describe('API keys', () => {
     });
     expect(created.statusCode).toBe(201);
 
-    const write = await app.inject({
+    const write = await server.app.inject({
       method: 'POST',
       url: '/api/shops',
       headers: bearer(viewer),
@@ -76,7 +70,7 @@ describe('API keys', () => {
     });
     expect(write.statusCode).toBe(403);
     expect(write.json()).toMatchObject({ error: { code: 'FORBIDDEN' } });
-    const stock = await app.inject({
+    const stock = await server.app.inject({
       method: 'PUT',
       url: '/api/shops/shop-keys/inventory/SKU-1',
       headers: bearer(viewer),
@@ -84,11 +78,11 @@ describe('API keys', () => {
     });
     expect(stock.statusCode).toBe(403);
 
-    expect((await app.inject({ method: 'GET', url: '/api/shops', headers: bearer(viewer) })).statusCode).toBe(
-      200,
-    );
+    expect(
+      (await server.app.inject({ method: 'GET', url: '/api/shops', headers: bearer(viewer) })).statusCode,
+    ).toBe(200);
     // A dry run changes nothing: a viewer may ask for one.
-    const dryRun = await app.inject({
+    const dryRun = await server.app.inject({
       method: 'POST',
       url: '/api/rules/dry-run',
       headers: bearer(viewer),
@@ -102,7 +96,7 @@ describe('API keys', () => {
     const admin = (await makeKey('admin')).json<{ token: string }>().token;
     expect((await makeKey('viewer', bearer(operator))).statusCode).toBe(403);
     expect(
-      (await app.inject({ method: 'GET', url: '/api/keys', headers: bearer(operator) })).statusCode,
+      (await server.app.inject({ method: 'GET', url: '/api/keys', headers: bearer(operator) })).statusCode,
     ).toBe(403);
     expect((await makeKey('viewer', bearer(admin))).statusCode).toBe(201);
   });
@@ -110,21 +104,21 @@ describe('API keys', () => {
   it('stops a revoked key on its very next request, and says 404 for a key that is not there', async () => {
     const made = (await makeKey('operator')).json<{ id: string; token: string }>();
     expect(
-      (await app.inject({ method: 'GET', url: '/api/shops', headers: bearer(made.token) })).statusCode,
+      (await server.app.inject({ method: 'GET', url: '/api/shops', headers: bearer(made.token) })).statusCode,
     ).toBe(200);
 
-    const revoked = await app.inject({ method: 'DELETE', url: `/api/keys/${made.id}`, headers: AUTH });
+    const revoked = await server.app.inject({ method: 'DELETE', url: `/api/keys/${made.id}`, headers: AUTH });
     expect(revoked.statusCode).toBe(204);
-    const after = await app.inject({ method: 'GET', url: '/api/shops', headers: bearer(made.token) });
+    const after = await server.app.inject({ method: 'GET', url: '/api/shops', headers: bearer(made.token) });
     expect(after.statusCode).toBe(401);
     expect(after.json()).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
 
     for (const id of [made.id, '999999', 'abc', '1e3']) {
-      expect((await app.inject({ method: 'DELETE', url: `/api/keys/${id}`, headers: AUTH })).statusCode).toBe(
-        404,
-      );
+      expect(
+        (await server.app.inject({ method: 'DELETE', url: `/api/keys/${id}`, headers: AUTH })).statusCode,
+      ).toBe(404);
     }
-    const listed = await app.inject({ method: 'GET', url: '/api/keys', headers: AUTH });
+    const listed = await server.app.inject({ method: 'GET', url: '/api/keys', headers: AUTH });
     const shown = listed
       .json<{ keys: { id: string; revoked_at: string | null }[] }>()
       .keys.find((k) => k.id === made.id);
@@ -141,7 +135,7 @@ describe('API keys', () => {
       [[], '(body)'],
     ];
     for (const [payload, field] of cases) {
-      const answer = await app.inject({
+      const answer = await server.app.inject({
         method: 'POST',
         url: '/api/keys',
         headers: AUTH,
@@ -153,8 +147,8 @@ describe('API keys', () => {
       expect(problems.map((p) => p.field)).toContain(field);
     }
     const madeUp = `cfk_${'A'.repeat(43)}`;
-    expect((await app.inject({ method: 'GET', url: '/api/shops', headers: bearer(madeUp) })).statusCode).toBe(
-      401,
-    );
+    expect(
+      (await server.app.inject({ method: 'GET', url: '/api/shops', headers: bearer(madeUp) })).statusCode,
+    ).toBe(401);
   });
 });

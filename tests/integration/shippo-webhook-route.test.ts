@@ -1,19 +1,8 @@
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { shippoSignatureHeader } from '../../src/integrations/carriers/index.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
-import { buildTestServer, TEST_SHIPPO_WEBHOOK_SECRET } from '../helpers/test-server.ts';
+import { useTestServer, TEST_SHIPPO_WEBHOOK_SECRET } from '../helpers/test-server.ts';
 
-let test: TestDatabase;
-let app: FastifyInstance;
-beforeAll(async () => {
-  test = await createTestDatabase();
-  app = await buildTestServer(test.db);
-});
-afterAll(async () => {
-  await app.close();
-  await test.drop();
-});
+const server = useTestServer();
 
 const TRACK = JSON.stringify({
   event: 'track_updated',
@@ -32,7 +21,7 @@ const TRACK = JSON.stringify({
 });
 
 function post(body: string, header: string | undefined) {
-  return app.inject({
+  return server.app.inject({
     method: 'POST',
     url: '/webhooks/shippo',
     headers: { 'content-type': 'application/json', ...(header ? { 'shippo-auth-signature': header } : {}) },
@@ -44,7 +33,7 @@ const signed = (body: string, secret = TEST_SHIPPO_WEBHOOK_SECRET, at = Math.flo
   shippoSignatureHeader(secret, at, body);
 
 async function stored(): Promise<number> {
-  const { rows } = await test.db.query<{ n: number }>(
+  const { rows } = await server.db.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM webhook_inbox WHERE source = 'shippo'`,
   );
   return rows[0]!.n;

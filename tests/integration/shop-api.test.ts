@@ -1,18 +1,7 @@
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
-import { AUTH, buildTestServer } from '../helpers/test-server.ts';
+import { describe, expect, it } from 'vitest';
+import { AUTH, useTestServer } from '../helpers/test-server.ts';
 
-let test: TestDatabase;
-let app: FastifyInstance;
-beforeAll(async () => {
-  test = await createTestDatabase();
-  app = await buildTestServer(test.db);
-});
-afterAll(async () => {
-  await app.close();
-  await test.drop();
-});
+const server = useTestServer();
 
 const shop = {
   shop_id: '7494049642642441621',
@@ -33,10 +22,10 @@ const shop = {
 
 describe('the shop API', () => {
   it('refuses requests without the operator token', async () => {
-    const none = await app.inject({ method: 'POST', url: '/api/shops', payload: shop });
+    const none = await server.app.inject({ method: 'POST', url: '/api/shops', payload: shop });
     expect(none.statusCode).toBe(401);
     expect(none.json()).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
-    const wrong = await app.inject({
+    const wrong = await server.app.inject({
       method: 'GET',
       url: '/api/shops',
       headers: { authorization: 'Bearer nope' },
@@ -45,7 +34,12 @@ describe('the shop API', () => {
   });
 
   it('registers a shop once and updates it after, never echoing its tokens', async () => {
-    const first = await app.inject({ method: 'POST', url: '/api/shops', headers: AUTH, payload: shop });
+    const first = await server.app.inject({
+      method: 'POST',
+      url: '/api/shops',
+      headers: AUTH,
+      payload: shop,
+    });
     expect(first.statusCode).toBe(201);
     expect(first.json()).toMatchObject({
       shop_id: shop.shop_id,
@@ -56,7 +50,7 @@ describe('the shop API', () => {
     });
     expect(first.body).not.toContain('TTP_secret');
 
-    const again = await app.inject({
+    const again = await server.app.inject({
       method: 'POST',
       url: '/api/shops',
       headers: AUTH,
@@ -64,7 +58,7 @@ describe('the shop API', () => {
     });
     expect(again.statusCode).toBe(200);
     expect(again.json()).toMatchObject({ name: 'Glow Lab', has_refresh_token: true });
-    const { rows } = await test.db.query<{ access_token: string }>('SELECT access_token FROM shops');
+    const { rows } = await server.db.query<{ access_token: string }>('SELECT access_token FROM shops');
     expect(rows).toEqual([{ access_token: 'TTP_new' }]);
   });
 
@@ -74,13 +68,13 @@ describe('the shop API', () => {
     [{ ...shop, shop_id: 'has spaces' }, /^shop_id: must contain only/],
     [{ ...shop, access_token_expire_in: 'soon' }, /^access_token_expire_in: /],
   ])('answers 400 naming the exact field for %#', async (payload, message) => {
-    const res = await app.inject({ method: 'POST', url: '/api/shops', headers: AUTH, payload });
+    const res = await server.app.inject({ method: 'POST', url: '/api/shops', headers: AUTH, payload });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.message).toMatch(message);
   });
 
   it('answers 400 for a body that is not JSON, and stores nothing', async () => {
-    const res = await app.inject({
+    const res = await server.app.inject({
       method: 'POST',
       url: '/api/shops',
       headers: { ...AUTH, 'content-type': 'application/json' },
@@ -91,7 +85,7 @@ describe('the shop API', () => {
   });
 
   it('answers 404 for a shop that is not registered', async () => {
-    const res = await app.inject({ method: 'GET', url: '/api/shops/nope', headers: AUTH });
+    const res = await server.app.inject({ method: 'GET', url: '/api/shops/nope', headers: AUTH });
     expect(res.statusCode).toBe(404);
     expect(res.json().error.message).toBe('No shop nope is registered');
   });

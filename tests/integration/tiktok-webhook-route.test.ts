@@ -1,21 +1,10 @@
 import { createHmac } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
-import { buildTestServer, TEST_APP_KEY, TEST_APP_SECRET } from '../helpers/test-server.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useTestServer, TEST_APP_KEY, TEST_APP_SECRET } from '../helpers/test-server.ts';
 
-let test: TestDatabase;
-let app: FastifyInstance;
-beforeAll(async () => {
-  test = await createTestDatabase();
-  app = await buildTestServer(test.db);
-});
-afterAll(async () => {
-  await app.close();
-  await test.drop();
-});
+const server = useTestServer();
 beforeEach(async () => {
-  await test.db.query('DELETE FROM webhook_inbox');
+  await server.db.query('DELETE FROM webhook_inbox');
 });
 
 // Signed here with node:crypto directly, independently of the code under test.
@@ -32,7 +21,7 @@ const webhook = (
 
 /** `signature: null` sends no Authorization header at all. */
 const post = (body: string, signature: string | null = sign(body), contentType = 'application/json') =>
-  app.inject({
+  server.app.inject({
     method: 'POST',
     url: '/webhooks/tiktok',
     headers: {
@@ -43,7 +32,7 @@ const post = (body: string, signature: string | null = sign(body), contentType =
   });
 
 async function stored(): Promise<{ notification_id: string; shop_id: string; event_type: number }[]> {
-  const { rows } = await test.db.query<{ notification_id: string; shop_id: string; event_type: number }>(
+  const { rows } = await server.db.query<{ notification_id: string; shop_id: string; event_type: number }>(
     'SELECT notification_id, shop_id, event_type FROM webhook_inbox ORDER BY id',
   );
   return rows;
@@ -62,7 +51,7 @@ describe('POST /webhooks/tiktok', () => {
     const again = await post(webhook('n-1', { order_id: 'second' }));
     expect(again.statusCode).toBe(200);
     expect(again.json()).toEqual({ code: 0, message: 'duplicate' });
-    const { rows } = await test.db.query<{ order_id: string }>(
+    const { rows } = await server.db.query<{ order_id: string }>(
       `SELECT payload->'data'->>'order_id' AS order_id FROM webhook_inbox`,
     );
     expect(rows).toEqual([{ order_id: 'first' }]);
@@ -116,7 +105,7 @@ describe('POST /webhooks/tiktok', () => {
   it('counts deliveries by outcome in /metrics', async () => {
     await post(webhook('n-5'));
     await post(webhook('n-5'));
-    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    const metrics = (await server.app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(metrics).toMatch(/creatorflow_tiktok_webhooks_total\{result="stored"[^}]*\} \d+/);
     expect(metrics).toMatch(/creatorflow_tiktok_webhooks_total\{result="duplicate"[^}]*\} \d+/);
     expect(metrics).toMatch(/creatorflow_tiktok_webhooks_total\{result="bad_signature"[^}]*\} \d+/);
